@@ -1,0 +1,101 @@
+/* satchel-sender.h
+ *
+ * Copyright 2026 The Satchel authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "satchel-account.h"
+#include "satchel-context.h"
+#include "satchel-message.h"
+#include "satchel-outbox.h"
+#include "satchel-smtp-client.h"
+
+G_BEGIN_DECLS
+
+/* Hooks a caller may set for one send or verification. Every callback
+ * runs in the thread doing the work (the CLI's, or a GTask worker; the
+ * _async calls marshal progress to the caller's main context). */
+typedef struct
+{
+  SatchelSmtpTranscriptFunc transcript;
+  SatchelSmtpStepFunc       step;
+  SatchelSmtpProgressFunc   progress;
+  gpointer                  user_data;
+  /* The password to use instead of asking the keyring (tests, a
+   * password the user just typed). Not kept. */
+  const char               *password;
+  gboolean                  pipelining_off;
+} SatchelSendHooks;
+
+/* The retry schedule of temporary failures: the delay in seconds before
+ * attempt number @attempts + 1 (1, 5, 15, 60 minutes, then hourly). */
+gint64   satchel_sender_retry_delay     (guint attempts);
+/* After this long in the outbox a temporary failure becomes permanent. */
+#define SATCHEL_SENDER_GIVE_UP_SECONDS (4 * 24 * 3600)
+
+/* Encodes @message once, straight into the outbox as a new item for
+ * @account (state QUEUED, or HELD until @held_until when it is non-zero).
+ * No network traffic. (transfer full) */
+SatchelOutboxItem *satchel_sender_queue_message (SatchelContext  *context,
+                                                 SatchelAccount  *account,
+                                                 SatchelMessage  *message,
+                                                 gint64           held_until,
+                                                 GError         **error);
+
+/* Sends one outbox item now: takes its lock, fetches the password,
+ * connects, authenticates, sends from the stored file, and on the
+ * server's 250 moves it to the sent folder. On failure the item stays
+ * with its reason: QUEUED with the next attempt for temporary failures,
+ * FAILED for permanent ones, UNKNOWN when the connection broke after the
+ * final dot. Refuses HELD items before their time and UNKNOWN items
+ * (unless @resend_unknown). Blocking. */
+gboolean satchel_sender_send_item_sync  (SatchelContext          *context,
+                                         SatchelOutboxItem       *item,
+                                         gboolean                 resend_unknown,
+                                         const SatchelSendHooks  *hooks,
+                                         GCancellable            *cancellable,
+                                         GError                 **error);
+
+/* Sends every item that is due (QUEUED with next_attempt passed, HELD
+ * past held_until, UNKNOWN only with @resend_unknown); items locked by
+ * another process are skipped. Returns the number sent; *@n_failed counts
+ * failures. The first error is returned in @error. */
+guint    satchel_sender_flush_sync      (SatchelContext          *context,
+                                         gboolean                 resend_unknown,
+                                         const SatchelSendHooks  *hooks,
+                                         guint                   *n_failed,
+                                         GCancellable            *cancellable,
+                                         GError                 **error);
+
+/* Connect, TLS, EHLO, AUTH, QUIT for @account, remembering the server's
+ * SIZE limit in @account. Blocking. */
+gboolean satchel_sender_verify_sync     (SatchelAccount          *account,
+                                         const SatchelSendHooks  *hooks,
+                                         GCancellable            *cancellable,
+                                         GError                 **error);
+
+/* The same in a worker thread; @callback runs on the caller's thread-
+ * default main context. Hooks' callbacks run in the worker. */
+void     satchel_sender_verify_async    (SatchelAccount          *account,
+                                         const SatchelSendHooks  *hooks,
+                                         GCancellable            *cancellable,
+                                         GAsyncReadyCallback      callback,
+                                         gpointer                 user_data);
+gboolean satchel_sender_verify_finish   (GAsyncResult            *result,
+                                         GError                 **error);
+
+void     satchel_sender_send_item_async (SatchelContext          *context,
+                                         SatchelOutboxItem       *item,
+                                         const SatchelSendHooks  *hooks,
+                                         GCancellable            *cancellable,
+                                         GAsyncReadyCallback      callback,
+                                         gpointer                 user_data);
+gboolean satchel_sender_send_item_finish (GAsyncResult           *result,
+                                          GError                **error);
+
+G_END_DECLS

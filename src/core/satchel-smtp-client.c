@@ -1,0 +1,12 @@
+/* satchel-smtp-client.c
+ *
+ * Copyright 2026 The Satchel authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "satchel-smtp-client"
+
+#include "config.h"
+
+#include "satchel-smtp-client.h"
