@@ -9,4 +9,703 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "satchel-sender.h"
+
+#include "satchel-error.h"
+#include "satchel-mime.h"
+#include "satchel-secret.h"
+
+#include <string.h>
+
+/* Passwords are copied with g_strdup and wiped before they are freed. */
+static void
+password_free (char *password)
+{
+  if (password == NULL)
+    return;
+  explicit_bzero (password, strlen (password));
+  g_free (password);
+}
+
+/* What a send or a verification needs in its worker thread: copies, so
+ * that the caller may change or free its own while it runs. */
+typedef struct
+{
+  SatchelContext    *context;
+  SatchelOutboxItem *item;
+  SatchelAccount    *account;
+  SatchelSendHooks   hooks;
+  char              *password;
+} SenderJob;
+
+static void
+sender_job_free (SenderJob *job)
+{
+  g_clear_object (&job->context);
+  g_clear_object (&job->item);
+  g_clear_object (&job->account);
+  g_clear_pointer (&job->password, password_free);
+  g_free (job);
+}
+
+static SenderJob *
+sender_job_new (SatchelContext         *context,
+                SatchelOutboxItem      *item,
+                SatchelAccount         *account,
+                const SatchelSendHooks *hooks)
+{
+  SenderJob *job = g_new0 (SenderJob, 1);
+
+  job->context = context ? g_object_ref (context) : NULL;
+  job->item = item ? g_object_ref (item) : NULL;
+  job->account = account ? satchel_account_copy (account) : NULL;
+  if (hooks != NULL)
+    {
+      job->hooks = *hooks;
+      job->password = g_strdup (hooks->password);
+      job->hooks.password = job->password;
+    }
+
+  return job;
+}
+
+/* The delays of the retry schedule: 1, 5, 15 and 60 minutes, then
+ * hourly. */
+gint64
+satchel_sender_retry_delay (guint attempts)
+{
+  static const gint64 delays[] = { 60, 5 * 60, 15 * 60, 60 * 60 };
+
+  if (attempts == 0)
+    return 0;
+  if (attempts <= G_N_ELEMENTS (delays))
+    return delays[attempts - 1];
+  return 60 * 60;
+}
+
+/* The password to log in with, or NULL (and no error) when the account
+ * has none: such an account sends without AUTH. */
+static gboolean
+fetch_password (SatchelAccount          *account,
+                const SatchelSendHooks  *hooks,
+                char                   **password,
+                GCancellable            *cancellable,
+                GError                 **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *stored;
+
+  *password = NULL;
+
+  if (hooks != NULL && hooks->password != NULL)
+    {
+      *password = g_strdup (hooks->password);
+      return TRUE;
+    }
+
+  stored = satchel_secret_lookup_sync (account, cancellable, &local_error);
+  if (stored != NULL)
+    {
+      *password = g_strdup (stored);
+      secret_password_free (stored);
+      return TRUE;
+    }
+
+  if (g_error_matches (local_error, SATCHEL_SECRET_ERROR,
+                       SATCHEL_SECRET_ERROR_NO_PASSWORD))
+    return TRUE;
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+static gboolean
+open_session (SatchelSmtpClient       *client,
+              const char              *password,
+              GCancellable            *cancellable,
+              GError                 **error)
+{
+  if (!satchel_smtp_client_connect (client, cancellable, error))
+    return FALSE;
+
+  if (password != NULL &&
+      !satchel_smtp_client_authenticate (client, password, cancellable, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+static SatchelSmtpClient *
+make_client (SatchelAccount         *account,
+             const SatchelSendHooks *hooks)
+{
+  SatchelSmtpClient *client = satchel_smtp_client_new (account);
+
+  if (hooks != NULL)
+    {
+      if (hooks->transcript != NULL)
+        satchel_smtp_client_set_transcript_func (client, hooks->transcript,
+                                                 hooks->user_data);
+      if (hooks->step != NULL)
+        satchel_smtp_client_set_step_func (client, hooks->step,
+                                           hooks->user_data);
+      if (hooks->pipelining_off)
+        satchel_smtp_client_set_pipelining (client, FALSE);
+    }
+
+  return client;
+}
+
+gboolean
+satchel_sender_verify_sync (SatchelAccount          *account,
+                            const SatchelSendHooks  *hooks,
+                            GCancellable            *cancellable,
+                            GError                 **error)
+{
+  g_autoptr(SatchelSmtpClient) client = NULL;
+  char *password = NULL;
+  const SatchelSmtpCapabilities *caps;
+  gboolean ok;
+
+  g_return_val_if_fail (SATCHEL_IS_ACCOUNT (account), FALSE);
+
+  if (!fetch_password (account, hooks, &password, cancellable, error))
+    return FALSE;
+
+  client = make_client (account, hooks);
+  ok = open_session (client, password, cancellable, error);
+  g_clear_pointer (&password, password_free);
+
+  caps = satchel_smtp_client_get_capabilities (client);
+  if (caps != NULL && caps->has_size)
+    satchel_account_set_size_limit (account, caps->size);
+
+  if (ok)
+    satchel_smtp_client_quit (client, cancellable);
+
+  return ok;
+}
+
+/* Writes the wire form of @mime into the new outbox file @fd. */
+static gboolean
+write_mime_to_fd (GMimeMessage  *mime,
+                  int            fd,
+                  GError       **error)
+{
+  GMimeStream *stream = g_mime_stream_fs_new (fd);
+  gint64 written;
+
+  g_mime_stream_fs_set_owner (GMIME_STREAM_FS (stream), FALSE);
+  written = satchel_mime_write (mime, stream, error);
+  g_object_unref (stream);
+
+  return written >= 0;
+}
+
+SatchelOutboxItem *
+satchel_sender_queue_message (SatchelContext  *context,
+                              SatchelAccount  *account,
+                              SatchelMessage  *message,
+                              gint64           held_until,
+                              GError         **error)
+{
+  SatchelOutbox *outbox;
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(GPtrArray) recipients = NULL;
+  g_autofree char *sender = NULL;
+  GMimeMessage *mime;
+  gboolean written;
+  int fd = -1;
+
+  g_return_val_if_fail (SATCHEL_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (SATCHEL_IS_ACCOUNT (account), NULL);
+  g_return_val_if_fail (SATCHEL_IS_MESSAGE (message), NULL);
+
+  if (!satchel_message_validate (message, error))
+    return NULL;
+
+  mime = satchel_mime_build (message, error);
+  if (mime == NULL)
+    return NULL;
+
+  outbox = satchel_context_get_outbox (context);
+  item = satchel_outbox_begin (outbox, &fd, error);
+  if (item == NULL)
+    {
+      g_object_unref (mime);
+      return NULL;
+    }
+
+  written = write_mime_to_fd (mime, fd, error);
+  g_object_unref (mime);
+  if (!written)
+    {
+      satchel_outbox_abort (outbox, item, fd);
+      return NULL;
+    }
+
+  sender = satchel_address_to_envelope (satchel_message_get_from (message));
+  recipients = satchel_message_dup_envelope_recipients (message);
+  g_ptr_array_add (recipients, NULL);
+
+  satchel_outbox_item_set_account (item, satchel_account_get_name (account));
+  satchel_outbox_item_set_sender (item, sender);
+  satchel_outbox_item_set_recipients (item, (const char * const *) recipients->pdata);
+  satchel_outbox_item_set_subject (item, satchel_message_get_subject (message));
+  satchel_outbox_item_set_needs_smtputf8 (item, satchel_message_needs_smtputf8 (message));
+  if (held_until > 0)
+    {
+      satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_HELD);
+      satchel_outbox_item_set_held_until (item, held_until);
+    }
+
+  if (!satchel_outbox_commit (outbox, item, fd, error))
+    return NULL;
+
+  return g_steal_pointer (&item);
+}
+
+typedef struct
+{
+  SatchelOutbox     *outbox;
+  SatchelOutboxItem *item;
+} DataEndData;
+
+/* Just before the final dot: from here on a lost connection means the
+ * server may have the message, so a crash must not lead to a resend. */
+static void
+mark_data_ended (gpointer user_data)
+{
+  DataEndData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  satchel_outbox_item_set_data_ended (data->item, TRUE);
+  if (!satchel_outbox_save (data->outbox, data->item, &error))
+    g_message ("Could not record the end of data for %s: %s",
+               satchel_outbox_item_get_id (data->item), error->message);
+}
+
+typedef struct
+{
+  const SatchelSendHooks *hooks;
+  DataEndData             data_end;
+} SendCallbacks;
+
+static void
+forward_progress (guint64  sent,
+                  guint64  total,
+                  gpointer user_data)
+{
+  SendCallbacks *callbacks = user_data;
+
+  if (callbacks->hooks != NULL && callbacks->hooks->progress != NULL)
+    callbacks->hooks->progress (sent, total, callbacks->hooks->user_data);
+}
+
+static void
+forward_data_end (gpointer user_data)
+{
+  SendCallbacks *callbacks = user_data;
+
+  mark_data_ended (&callbacks->data_end);
+}
+
+/* A failure's consequence for the queued message. */
+static void
+record_failure (SatchelOutbox     *outbox,
+                SatchelOutboxItem *item,
+                const GError      *failure)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  satchel_outbox_item_set_last_error (item, failure->message);
+
+  if (g_error_matches (failure, SATCHEL_SMTP_ERROR,
+                       SATCHEL_SMTP_ERROR_UNKNOWN_OUTCOME))
+    {
+      satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_UNKNOWN);
+    }
+  else if (satchel_error_is_temporary (failure) ||
+           failure->domain == SATCHEL_SECRET_ERROR)
+    {
+      /* Keyring trouble is the user's to fix, but the message is fine:
+       * keep it queued and try again on the schedule. */
+      if (now - satchel_outbox_item_get_created (item) > SATCHEL_SENDER_GIVE_UP_SECONDS)
+        {
+          satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_FAILED);
+        }
+      else
+        {
+          guint attempts = satchel_outbox_item_get_attempts (item);
+
+          satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_QUEUED);
+          if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            satchel_outbox_item_set_next_attempt (item, now);
+          else
+            satchel_outbox_item_set_next_attempt (item, now + satchel_sender_retry_delay (attempts));
+        }
+    }
+  else
+    {
+      satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_FAILED);
+    }
+
+  if (!satchel_outbox_save (outbox, item, &error))
+    g_message ("Could not record the failure of %s: %s",
+               satchel_outbox_item_get_id (item), error->message);
+}
+
+/* Brings an item whose sender died back to a state that says what may
+ * have happened; called with its lock held. */
+static void
+recover_stale_item (SatchelOutbox     *outbox,
+                    SatchelOutboxItem *item)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (satchel_outbox_item_get_state (item) != SATCHEL_OUTBOX_SENDING)
+    return;
+
+  if (satchel_outbox_item_get_data_ended (item))
+    {
+      satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_UNKNOWN);
+      satchel_outbox_item_set_last_error (item,
+        _("The connection was lost after the whole message had been sent: "
+          "the server may have accepted it. Check the recipient’s mailbox "
+          "before sending it again."));
+    }
+  else
+    {
+      satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_QUEUED);
+    }
+
+  if (!satchel_outbox_save (outbox, item, &error))
+    g_message ("Could not recover %s: %s", satchel_outbox_item_get_id (item),
+               error->message);
+}
+
+static gboolean
+check_sendable (SatchelOutboxItem  *item,
+                gboolean            resend_unknown,
+                GError            **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  switch (satchel_outbox_item_get_state (item))
+    {
+    case SATCHEL_OUTBOX_HELD:
+      if (satchel_outbox_item_get_held_until (item) > now)
+        {
+          g_set_error (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_BUSY,
+                       _("The message is held for its undo time and is sent "
+                         "when that ends."));
+          return FALSE;
+        }
+      return TRUE;
+
+    case SATCHEL_OUTBOX_UNKNOWN:
+      if (!resend_unknown)
+        {
+          g_set_error (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_BUSY,
+                       _("The server may already have this message. Check the "
+                         "recipient’s mailbox, then resend it explicitly with "
+                         "“outbox flush --resend-unknown”."));
+          return FALSE;
+        }
+      return TRUE;
+
+    case SATCHEL_OUTBOX_QUEUED:
+    case SATCHEL_OUTBOX_FAILED:
+    case SATCHEL_OUTBOX_SENDING:
+    default:
+      return TRUE;
+    }
+}
+
+gboolean
+satchel_sender_send_item_sync (SatchelContext          *context,
+                               SatchelOutboxItem       *item,
+                               gboolean                 resend_unknown,
+                               const SatchelSendHooks  *hooks,
+                               GCancellable            *cancellable,
+                               GError                 **error)
+{
+  SatchelOutbox *outbox;
+  SatchelAccountStore *accounts;
+  g_autoptr(SatchelAccount) account = NULL;
+  g_autoptr(SatchelSmtpClient) client = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+  char *password = NULL;
+  SatchelSmtpSendFlags flags = SATCHEL_SMTP_SEND_NONE;
+  SendCallbacks callbacks = { 0 };
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SATCHEL_IS_CONTEXT (context), FALSE);
+  g_return_val_if_fail (SATCHEL_IS_OUTBOX_ITEM (item), FALSE);
+
+  outbox = satchel_context_get_outbox (context);
+  accounts = satchel_context_get_accounts (context);
+
+  if (!satchel_outbox_lock (outbox, item, error))
+    return FALSE;
+
+  if (!satchel_outbox_reload (outbox, item, error))
+    goto out;
+
+  recover_stale_item (outbox, item);
+  if (!check_sendable (item, resend_unknown, error))
+    goto out;
+
+  if (!satchel_account_store_load (accounts, error))
+    goto out;
+  account = satchel_account_store_lookup (accounts, satchel_outbox_item_get_account (item));
+  if (account == NULL)
+    {
+      g_set_error (&local_error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_NOT_FOUND,
+                   _("The account “%s” of this message no longer exists. Add it "
+                     "again, then retry the message."),
+                   satchel_outbox_item_get_account (item));
+      record_failure (outbox, item, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto out;
+    }
+
+  if (!fetch_password (account, hooks, &password, cancellable, &local_error))
+    {
+      record_failure (outbox, item, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto out;
+    }
+
+  satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_SENDING);
+  satchel_outbox_item_set_data_ended (item, FALSE);
+  satchel_outbox_item_set_attempts (item, satchel_outbox_item_get_attempts (item) + 1);
+  if (!satchel_outbox_save (outbox, item, error))
+    goto out;
+
+  path = satchel_outbox_dup_message_path (outbox, item);
+  file = g_file_new_for_path (path);
+  input = g_file_read (file, cancellable, &local_error);
+
+  client = make_client (account, hooks);
+  if (input != NULL &&
+      open_session (client, password, cancellable, &local_error))
+    {
+      if (satchel_outbox_item_get_needs_8bit (item))
+        flags |= SATCHEL_SMTP_SEND_8BITMIME;
+      if (satchel_outbox_item_get_needs_smtputf8 (item))
+        flags |= SATCHEL_SMTP_SEND_SMTPUTF8;
+
+      callbacks.hooks = hooks;
+      callbacks.data_end.outbox = outbox;
+      callbacks.data_end.item = item;
+      ok = satchel_smtp_client_send (client,
+                                     satchel_outbox_item_get_sender (item),
+                                     satchel_outbox_item_get_recipients (item),
+                                     G_INPUT_STREAM (input),
+                                     satchel_outbox_item_get_size (item),
+                                     flags,
+                                     forward_progress,
+                                     forward_data_end,
+                                     &callbacks,
+                                     cancellable,
+                                     &local_error);
+    }
+  g_clear_pointer (&password, password_free);
+
+  if (!ok)
+    {
+      record_failure (outbox, item, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto out;
+    }
+
+  satchel_smtp_client_quit (client, cancellable);
+  g_clear_object (&input);
+
+  /* The server has it: it must not stay in the outbox, whatever happens
+   * to the copy in the sent folder. */
+  if (!satchel_outbox_move_to_sent (outbox, item, &local_error))
+    {
+      g_message ("Sent %s, but could not move it to the sent folder: %s",
+                 satchel_outbox_item_get_id (item), local_error->message);
+      g_clear_error (&local_error);
+      if (!satchel_outbox_remove (outbox, item, &local_error))
+        g_message ("Could not remove sent message %s: %s",
+                   satchel_outbox_item_get_id (item), local_error->message);
+    }
+
+out:
+  satchel_outbox_unlock (outbox, item);
+  return ok;
+}
+
+static gboolean
+item_is_due (SatchelOutboxItem *item,
+             gboolean           resend_unknown,
+             gint64             now)
+{
+  switch (satchel_outbox_item_get_state (item))
+    {
+    case SATCHEL_OUTBOX_QUEUED:
+      return satchel_outbox_item_get_next_attempt (item) <= now;
+    case SATCHEL_OUTBOX_HELD:
+      return satchel_outbox_item_get_held_until (item) <= now;
+    case SATCHEL_OUTBOX_UNKNOWN:
+      return resend_unknown;
+    case SATCHEL_OUTBOX_SENDING:
+      /* Its sender may have died; the lock tells. */
+      return TRUE;
+    case SATCHEL_OUTBOX_FAILED:
+    default:
+      return FALSE;
+    }
+}
+
+guint
+satchel_sender_flush_sync (SatchelContext          *context,
+                           gboolean                 resend_unknown,
+                           const SatchelSendHooks  *hooks,
+                           guint                   *n_failed,
+                           GCancellable            *cancellable,
+                           GError                 **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint n_sent = 0;
+  guint failed = 0;
+
+  g_return_val_if_fail (SATCHEL_IS_CONTEXT (context), 0);
+
+  items = satchel_outbox_list (satchel_context_get_outbox (context), error);
+  if (items == NULL)
+    {
+      if (n_failed != NULL)
+        *n_failed = 0;
+      return 0;
+    }
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      SatchelOutboxItem *item = g_ptr_array_index (items, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (!item_is_due (item, resend_unknown, now))
+        continue;
+
+      if (satchel_sender_send_item_sync (context, item, resend_unknown, hooks,
+                                         cancellable, &local_error))
+        {
+          n_sent++;
+          continue;
+        }
+
+      /* Another process is sending it, or it was not due after all. */
+      if (g_error_matches (local_error, SATCHEL_OUTBOX_ERROR,
+                           SATCHEL_OUTBOX_ERROR_BUSY))
+        continue;
+
+      failed++;
+      if (error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
+
+  if (n_failed != NULL)
+    *n_failed = failed;
+  return n_sent;
+}
+
+static void
+verify_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SenderJob *job = task_data;
+  GError *error = NULL;
+
+  if (satchel_sender_verify_sync (job->account, &job->hooks, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+satchel_sender_verify_async (SatchelAccount          *account,
+                             const SatchelSendHooks  *hooks,
+                             GCancellable            *cancellable,
+                             GAsyncReadyCallback      callback,
+                             gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SATCHEL_IS_ACCOUNT (account));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, satchel_sender_verify_async);
+  g_task_set_task_data (task, sender_job_new (NULL, NULL, account, hooks),
+                        (GDestroyNotify) sender_job_free);
+  g_task_run_in_thread (task, verify_thread);
+}
+
+gboolean
+satchel_sender_verify_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+send_item_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SenderJob *job = task_data;
+  GError *error = NULL;
+
+  if (satchel_sender_send_item_sync (job->context, job->item, FALSE,
+                                     &job->hooks, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+satchel_sender_send_item_async (SatchelContext          *context,
+                                SatchelOutboxItem       *item,
+                                const SatchelSendHooks  *hooks,
+                                GCancellable            *cancellable,
+                                GAsyncReadyCallback      callback,
+                                gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SATCHEL_IS_CONTEXT (context));
+  g_return_if_fail (SATCHEL_IS_OUTBOX_ITEM (item));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, satchel_sender_send_item_async);
+  g_task_set_task_data (task, sender_job_new (context, item, NULL, hooks),
+                        (GDestroyNotify) sender_job_free);
+  g_task_run_in_thread (task, send_item_thread);
+}
+
+gboolean
+satchel_sender_send_item_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
