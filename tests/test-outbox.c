@@ -807,6 +807,7 @@ test_lock_after_sent (Fixture       *fixture,
   g_autoptr(SatchelOutboxItem) stale = NULL;
   g_autoptr(GPtrArray) names = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
   const char *id = satchel_outbox_item_get_id (item);
 
   stale = satchel_outbox_lookup (fixture->outbox, id, &error);
@@ -818,14 +819,121 @@ test_lock_after_sent (Fixture       *fixture,
   g_assert_no_error (error);
   satchel_outbox_unlock (fixture->outbox, item);
 
+  /* BUSY, like a message another process is still sending: whoever
+   * works through a list skips it. */
   g_assert_false (satchel_outbox_lock (fixture->outbox, stale, &error));
-  g_assert_error (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_NOT_FOUND);
+  g_assert_error (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_BUSY);
+  expected = g_strdup_printf ("Message %s was sent or discarded by another process", id);
+  g_assert_cmpstr (error->message, ==, expected);
   g_clear_error (&error);
 
   g_assert_false (satchel_outbox_reload (fixture->outbox, stale, &error));
   g_assert_error (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_NOT_FOUND);
 
   /* No lock file is left behind. */
+  names = list_dir (fixture->dir);
+  g_assert_cmpuint (names->len, ==, 0);
+}
+
+/* A flusher in a forked child: sends (moves to sent) whatever it can
+ * lock, and reports each id it sent on @report. */
+static void
+flush_in_child (const char *dir,
+                const char *sent_dir,
+                int         report)
+{
+  g_autoptr(SatchelOutbox) outbox = satchel_outbox_new (dir, sent_dir);
+  g_autoptr(GPtrArray) items = satchel_outbox_list (outbox, NULL);
+
+  if (items == NULL)
+    _exit (2);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      SatchelOutboxItem *item = g_ptr_array_index (items, i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = NULL;
+
+      if (!satchel_outbox_lock (outbox, item, &error))
+        {
+          if (!g_error_matches (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_BUSY))
+            _exit (3);
+          continue;
+        }
+      if (!satchel_outbox_reload (outbox, item, NULL) ||
+          !satchel_outbox_move_to_sent (outbox, item, NULL))
+        _exit (4);
+      satchel_outbox_unlock (outbox, item);
+
+      /* Shorter than PIPE_BUF: lines of several children never mix. */
+      line = g_strdup_printf ("%s\n", satchel_outbox_item_get_id (item));
+      if (write (report, line, strlen (line)) != (gssize) strlen (line))
+        _exit (5);
+    }
+
+  _exit (0);
+}
+
+/* Several processes flushing at once: every message leaves exactly once. */
+static void
+test_lock_race (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const guint n_messages = 40;
+  const guint n_children = 4;
+  g_autoptr(GHashTable) queued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) reported = g_string_new (NULL);
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_auto(GStrv) lines = NULL;
+  pid_t children[4];
+  int pipe_fds[2];
+  char buffer[4096];
+  gssize n;
+
+  for (guint i = 0; i < n_messages; i++)
+    {
+      g_autoptr(SatchelOutboxItem) item = queue_message (fixture, "race");
+
+      g_hash_table_add (queued, g_strdup (satchel_outbox_item_get_id (item)));
+    }
+
+  g_assert_no_errno (pipe (pipe_fds));
+  for (guint i = 0; i < n_children; i++)
+    {
+      children[i] = fork ();
+      g_assert_cmpint (children[i], >=, 0);
+      if (children[i] == 0)
+        {
+          close (pipe_fds[0]);
+          flush_in_child (fixture->dir, fixture->sent_dir, pipe_fds[1]);
+        }
+    }
+  close (pipe_fds[1]);
+
+  while ((n = read (pipe_fds[0], buffer, sizeof buffer)) > 0)
+    g_string_append_len (reported, buffer, n);
+  g_assert_cmpint (n, ==, 0);
+  close (pipe_fds[0]);
+
+  for (guint i = 0; i < n_children; i++)
+    {
+      int wstatus;
+
+      g_assert_cmpint (waitpid (children[i], &wstatus, 0), ==, children[i]);
+      g_assert_true (WIFEXITED (wstatus));
+      g_assert_cmpint (WEXITSTATUS (wstatus), ==, 0);
+    }
+
+  /* Each id reported once, and all of them. */
+  lines = g_strsplit (reported->str, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, n_messages + 1);
+  for (guint i = 0; i < n_messages; i++)
+    g_assert_true (g_hash_table_remove (queued, lines[i]));
+  g_assert_cmpuint (g_hash_table_size (queued), ==, 0);
+
+  sent = list_dir (fixture->sent_dir);
+  g_assert_cmpuint (sent->len, ==, n_messages);
   names = list_dir (fixture->dir);
   g_assert_cmpuint (names->len, ==, 0);
 }
@@ -947,6 +1055,7 @@ main (int   argc,
   add_test ("/satchel/outbox/lookup/invalid", test_lookup_invalid);
   add_test ("/satchel/outbox/lock/busy", test_lock);
   add_test ("/satchel/outbox/lock/after-sent", test_lock_after_sent);
+  add_test ("/satchel/outbox/lock/race", test_lock_race);
   add_test ("/satchel/outbox/move-to-sent", test_move_to_sent);
   add_test ("/satchel/outbox/remove", test_remove);
 

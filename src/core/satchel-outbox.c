@@ -1267,12 +1267,16 @@ satchel_outbox_lock (SatchelOutbox      *self,
 
       /* Holding the lock: nobody can be finishing the message now, so
        * if its state file is gone, so is the message, and the lock file
-       * we may have just created is ours to remove. */
+       * we may have just created is ours to remove. Another process
+       * sent or discarded it since @item was read: for a caller working
+       * through a list that is the same as finding it busy. */
       if (!g_file_test (ini_path, G_FILE_TEST_EXISTS))
         {
           g_unlink (lock_path);
           close (fd);
-          set_not_found (error, item->id);
+          g_set_error (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_BUSY,
+                       _("Message %s was sent or discarded by another process"),
+                       item->id);
           return FALSE;
         }
 
