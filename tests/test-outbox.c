@@ -1029,6 +1029,41 @@ test_remove (Fixture       *fixture,
   g_assert_error (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_NOT_FOUND);
 }
 
+/* Without folders given, the XDG ones: state for the outbox, data for
+ * the sent folder. */
+static void
+test_default_dirs (void)
+{
+  g_autoptr(SatchelOutbox) outbox = satchel_outbox_new (NULL, NULL);
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *eml_name = NULL;
+  g_autofree char *outbox_path = NULL;
+  g_autofree char *sent_dir = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  int fd = -1;
+
+  item = satchel_outbox_begin (outbox, &fd, &error);
+  g_assert_no_error (error);
+  write_fd (fd, message_bytes, strlen (message_bytes));
+  g_assert_true (satchel_outbox_commit (outbox, item, fd, &error));
+  g_assert_no_error (error);
+
+  eml_name = g_strconcat (satchel_outbox_item_get_id (item), ".eml", NULL);
+  outbox_path = g_build_filename (g_get_user_state_dir (), "satchel", "outbox", eml_name, NULL);
+  g_assert_true (g_file_test (outbox_path, G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (satchel_outbox_lock (outbox, item, &error));
+  g_assert_true (satchel_outbox_move_to_sent (outbox, item, &error));
+  g_assert_no_error (error);
+  satchel_outbox_unlock (outbox, item);
+
+  sent_dir = g_build_filename (g_get_user_data_dir (), "satchel", "sent", NULL);
+  sent = list_dir (sent_dir);
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_assert_true (g_str_has_suffix (g_ptr_array_index (sent, 0), eml_name));
+}
+
 static void
 add_test (const char *path,
           void (*func) (Fixture *, gconstpointer))
@@ -1043,6 +1078,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/satchel/outbox/states", test_states);
+  g_test_add_func ("/satchel/outbox/default-dirs", test_default_dirs);
   add_test ("/satchel/outbox/round-trip", test_round_trip);
   add_test ("/satchel/outbox/external-edit", test_external_edit);
   add_test ("/satchel/outbox/modes", test_modes);
