@@ -271,6 +271,7 @@ test_round_trip (Fixture       *fixture,
   g_autofree char *ini_path = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *message_path = NULL;
+  g_autofree char *start_group = NULL;
   g_auto(GStrv) stored_recipients = NULL;
   gsize length = 0;
   gint64 before, after;
@@ -340,7 +341,8 @@ test_round_trip (Fixture       *fixture,
   ini_path = dup_file_path (fixture, satchel_outbox_item_get_id (item), ".ini");
   g_assert_true (g_key_file_load_from_file (key_file, ini_path, G_KEY_FILE_NONE, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (g_key_file_get_start_group (key_file), ==, "Message");
+  start_group = g_key_file_get_start_group (key_file);
+  g_assert_cmpstr (start_group, ==, "Message");
 #define ASSERT_KEY(key, value) \
   G_STMT_START { \
     g_autofree char *v = g_key_file_get_value (key_file, "Message", key, &error); \
