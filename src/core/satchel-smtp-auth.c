@@ -289,9 +289,10 @@ satchel_smtp_auth_step (SatchelSmtpAuth  *self,
       return TRUE;
     }
 
-  /* A SCRAM client sends its proof at the second step; failing after
-   * that means the server's signature did not match. */
-  if (self->kind == KIND_SCRAM && step >= 2 && rc == GSASL_AUTHENTICATION_ERROR)
+  /* A SCRAM client sends its proof at the second step: the server only
+   * answers with a 334 after accepting it, so failing after that means
+   * its final message, which must carry its own proof, was wrong. */
+  if (self->kind == KIND_SCRAM && step >= 2)
     g_set_error_literal (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_AUTH_FAILED,
                          _("The server could not prove it knows the password "
                            "(SCRAM)"));
