@@ -9,4 +9,75 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "satchel-paths.h"
+
+#include <errno.h>
+
+#define APP_DIR "satchel"
+
+char *
+satchel_paths_accounts_file (void)
+{
+  return g_build_filename (g_get_user_config_dir (), APP_DIR, "accounts.ini", NULL);
+}
+
+char *
+satchel_paths_contacts_file (void)
+{
+  return g_build_filename (g_get_user_data_dir (), APP_DIR, "contacts.ini", NULL);
+}
+
+char *
+satchel_paths_outbox_dir (void)
+{
+  return g_build_filename (g_get_user_state_dir (), APP_DIR, "outbox", NULL);
+}
+
+char *
+satchel_paths_logs_dir (void)
+{
+  return g_build_filename (g_get_user_state_dir (), APP_DIR, "logs", NULL);
+}
+
+char *
+satchel_paths_drafts_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), APP_DIR, "drafts", NULL);
+}
+
+char *
+satchel_paths_sent_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), APP_DIR, "sent", NULL);
+}
+
+char *
+satchel_paths_state_dir (void)
+{
+  return g_build_filename (g_get_user_state_dir (), APP_DIR, NULL);
+}
+
+/* Creates @path and its missing parents, mode 0700 (the folders hold
+ * accounts, mail and logs, which are nobody else's business). A folder
+ * that exists already keeps its mode. On failure, a G_FILE_ERROR naming
+ * the folder. */
+gboolean
+satchel_paths_ensure_dir (const char  *path,
+                          GError     **error)
+{
+  int saved_errno;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_mkdir_with_parents (path, 0700) == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+               _("Could not create the folder “%s”: %s"),
+               path, g_strerror (saved_errno));
+  return FALSE;
+}
