@@ -686,6 +686,12 @@ test_command_failure (void)
   assert_message_has_no (error, "hunter2");
   g_clear_error (&error);
 
+  /* Cutting the output out of the errors must end, whatever it is. */
+  password = lookup_with_command ("echo '…'; echo 'x … y' >&2; exit 1", &error);
+  g_assert_null (password);
+  g_assert_error (error, SATCHEL_SECRET_ERROR, SATCHEL_SECRET_ERROR_COMMAND_FAILED);
+  g_clear_error (&error);
+
   /* The shell says so when the program does not exist. */
   password = lookup_with_command ("/nonexistent/satchel-pass-helper", &error);
   g_assert_null (password);

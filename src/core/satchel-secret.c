@@ -384,22 +384,23 @@ quote_command_stderr (const char *output,
     length--;
   line = g_strndup (output, length);
 
-  if (secret != NULL && *secret != '\0')
+  if (secret != NULL && *secret != '\0' && strstr (line, secret) != NULL)
     {
-      char *found;
+      GString *redacted = g_string_new (NULL);
+      const char *rest = line;
+      const char *found;
 
-      while ((found = strstr (line, secret)) != NULL)
+      while ((found = strstr (rest, secret)) != NULL)
         {
-          g_autofree char *rest = g_strdup (found + strlen (secret));
-          char *joined;
-
-          *found = '\0';
-          joined = g_strconcat (line, "…", rest, NULL);
-          wipe_string (rest);
-          wipe_string (line);
-          g_free (line);
-          line = joined;
+          g_string_append_len (redacted, rest, found - rest);
+          g_string_append (redacted, "…");
+          rest = found + strlen (secret);
         }
+      g_string_append (redacted, rest);
+
+      wipe_string (line);
+      g_free (line);
+      line = g_string_free (redacted, FALSE);
     }
 
   valid = g_utf8_make_valid (line, -1);
