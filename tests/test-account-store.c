@@ -436,7 +436,8 @@ test_fingerprint_invalid (void)
     { FINGERPRINT "00", "has 66 hexadecimal digits" },
     { "3g2a9c0d5e6b7a8190fedcba9876543210aabbccddeeff00112233445566778a",
       "“g” is not a hexadecimal digit" },
-    { "3f 2a 9c 0d 5e 6b 7a 81 90 fe dc ba 98 76 54 32 10 aa bb cc dd ee ff 00 11 22 33 44 55 66 77 8a",
+    { "3f 2a 9c 0d 5e 6b 7a 81 90 fe dc ba 98 76 54 32 "
+      "10 aa bb cc dd ee ff 00 11 22 33 44 55 66 77 8a",
       "“ ” is not a hexadecimal digit" },
     { "3f2:a9c0d5e6b7a8190fedcba9876543210aabbccddeeff00112233445566778a", "in pairs" },
     { FINGERPRINT_COLONS ":", "in pairs" },
@@ -461,25 +462,21 @@ test_fingerprint_invalid (void)
     }
 }
 
-typedef void (*BreakFunc) (SatchelAccount *account);
+/* Sets @property of @account from @text: a string, or a number for the
+ * numeric properties. */
+static void
+set_property_from_text (SatchelAccount *account,
+                        const char     *property,
+                        const char     *text)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (account), property);
 
-static void break_address_missing (SatchelAccount *a) { satchel_account_set_address (a, NULL); }
-static void break_address_no_at (SatchelAccount *a) { satchel_account_set_address (a, "ann.example.com"); }
-static void break_address_two_at (SatchelAccount *a) { satchel_account_set_address (a, "ann@b@example.com"); }
-static void break_address_no_local (SatchelAccount *a) { satchel_account_set_address (a, "@example.com"); }
-static void break_address_no_domain (SatchelAccount *a) { satchel_account_set_address (a, "ann@"); }
-static void break_address_space (SatchelAccount *a) { satchel_account_set_address (a, "ann smith@example.com"); }
-static void break_address_newline (SatchelAccount *a) { satchel_account_set_address (a, "ann@example.com\nBcc: x@y.z"); }
-static void break_host_missing (SatchelAccount *a) { satchel_account_set_host (a, NULL); }
-static void break_host_space (SatchelAccount *a) { satchel_account_set_host (a, "smtp example.com"); }
-static void break_port (SatchelAccount *a) { satchel_account_set_port (a, 0); }
-static void break_mechanism (SatchelAccount *a) { satchel_account_set_auth_mechanism (a, "gssapi"); }
-static void break_fingerprint (SatchelAccount *a) { satchel_account_set_trust_fingerprint (a, "12:34"); }
-static void break_timeout (SatchelAccount *a) { satchel_account_set_timeout (a, 0); }
-static void break_timeout_long (SatchelAccount *a) { satchel_account_set_timeout (a, 3601); }
-static void break_id (SatchelAccount *a) { satchel_account_set_id (a, NULL); }
-static void break_display_name (SatchelAccount *a) { satchel_account_set_display_name (a, "Ann\r\nBcc: x@y.z"); }
-static void break_reply_to (SatchelAccount *a) { satchel_account_set_reply_to (a, "a@b.c\nX: y"); }
+  g_assert_nonnull (pspec);
+  if (pspec->value_type == G_TYPE_UINT)
+    g_object_set (account, property, (guint) g_ascii_strtoull (text, NULL, 10), NULL);
+  else
+    g_object_set (account, property, text, NULL);
+}
 
 static void
 test_account_validate (void)
@@ -487,40 +484,45 @@ test_account_validate (void)
   static const struct
   {
     const char *name;
-    BreakFunc   func;
+    const char *property;
+    const char *value;
     const char *message_part;
   } cases[] = {
-    { "", NULL, "has no name" },
-    { "a[b", NULL, "cannot contain “[” or “]”" },
-    { "a]b", NULL, "cannot contain “[” or “]”" },
-    { "a\nb", NULL, "control characters" },
-    { "a\tb", NULL, "control characters" },
-    { " work", NULL, "begin or end with a space" },
-    { "0123456789012345678901234567890123456789012345678901234567890123x", NULL,
+    { "", NULL, NULL, "has no name" },
+    { "a[b", NULL, NULL, "cannot contain “[” or “]”" },
+    { "a]b", NULL, NULL, "cannot contain “[” or “]”" },
+    { "a\nb", NULL, NULL, "control characters" },
+    { "a\tb", NULL, NULL, "control characters" },
+    { " work", NULL, NULL, "begin or end with a space" },
+    { "0123456789012345678901234567890123456789012345678901234567890123x", NULL, NULL,
       "too long: use at most 64 characters" },
-    { "work", break_address_missing, "The account “work” has no address" },
-    { "work", break_address_no_at, "The address “ann.example.com” is not valid: it has no “@”" },
-    { "work", break_address_two_at, "more than one “@”" },
-    { "work", break_address_no_local, "the part before “@” is empty" },
-    { "work", break_address_no_domain, "the domain after “@” is empty" },
-    { "work", break_address_space, "spaces or control characters" },
-    { "work", break_address_newline, "spaces or control characters" },
-    { "work", break_host_missing, "The account “work” has no server" },
-    { "work", break_host_space, "The server name “smtp example.com” is not valid" },
-    { "work", break_port, "The account “work” has no port" },
-    { "work", break_mechanism, "The authentication mechanism “GSSAPI” is not supported" },
-    { "work", break_fingerprint, "The certificate fingerprint “12:34” has 4 hexadecimal digits" },
-    { "work", break_timeout, "from 1 to 3600 seconds" },
-    { "work", break_timeout_long, "from 1 to 3600 seconds" },
-    { "work", break_id, "has no valid id" },
-    { "work", break_display_name, "display name of the account “work”" },
-    { "work", break_reply_to, "Reply-To address of the account “work”" },
+    { "work", "address", NULL, "The account “work” has no address" },
+    { "work", "address", "ann.example.com",
+      "The address “ann.example.com” is not valid: it has no “@”" },
+    { "work", "address", "ann@b@example.com", "more than one “@”" },
+    { "work", "address", "@example.com", "the part before “@” is empty" },
+    { "work", "address", "ann@", "the domain after “@” is empty" },
+    { "work", "address", "ann smith@example.com", "spaces or control characters" },
+    { "work", "address", "ann@example.com\nBcc: x@y.z", "spaces or control characters" },
+    { "work", "host", NULL, "The account “work” has no server" },
+    { "work", "host", "smtp example.com", "The server name “smtp example.com” is not valid" },
+    { "work", "port", "0", "The account “work” has no port" },
+    { "work", "auth-mechanism", "gssapi",
+      "The authentication mechanism “GSSAPI” is not supported" },
+    { "work", "trust-fingerprint", "12:34",
+      "The certificate fingerprint “12:34” has 4 hexadecimal digits" },
+    { "work", "timeout", "0", "from 1 to 3600 seconds" },
+    { "work", "timeout", "3601", "from 1 to 3600 seconds" },
+    { "work", "id", NULL, "has no valid id" },
+    { "work", "display-name", "Ann\r\nBcc: x@y.z", "display name of the account “work”" },
+    { "work", "reply-to", "a@b.c\nX: y", "Reply-To address of the account “work”" },
   };
 
   {
     g_autoptr(SatchelAccount) account = make_account ("work");
     g_autoptr(SatchelAccount) unicode = make_account ("Büro – 工作");
-    g_autoptr(SatchelAccount) longest = make_account ("0123456789012345678901234567890123456789012345678901234567890123");
+    g_autoptr(SatchelAccount) longest = make_account ("0123456789012345678901234567890123456789"
+                                                      "012345678901234567890123");
     g_autoptr(GError) error = NULL;
 
     satchel_account_set_auth_mechanism (account, "cram-md5");
@@ -549,8 +551,8 @@ test_account_validate (void)
       g_autoptr(SatchelAccount) account = make_account (cases[i].name);
       g_autoptr(GError) error = NULL;
 
-      if (cases[i].func != NULL)
-        cases[i].func (account);
+      if (cases[i].property != NULL)
+        set_property_from_text (account, cases[i].property, cases[i].value);
       g_assert_false (satchel_account_validate (account, &error));
       g_assert_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_INVALID);
       if (strstr (error->message, cases[i].message_part) == NULL)
@@ -649,7 +651,8 @@ test_store_round_trip (void)
   loaded = satchel_account_store_lookup (other, "Büro");
   g_assert_nonnull (loaded);
   assert_accounts_equal (account, loaded);
-  g_assert_cmpstr (satchel_account_get_signature (loaded), ==, "-- \n  Anna\n\tBüro = [Satchel]\\n\n");
+  g_assert_cmpstr (satchel_account_get_signature (loaded), ==,
+                   "-- \n  Anna\n\tBüro = [Satchel]\\n\n");
   loaded_plain = satchel_account_store_lookup (other, "plain");
   g_assert_nonnull (loaded_plain);
   assert_accounts_equal (plain, loaded_plain);

@@ -189,6 +189,8 @@ set_value_error (GError     **error,
                  const char  *value,
                  const char  *expected)
 {
+  /* Translators: the file, the group, the key, what the value must be
+   * (“a port number from 1 to 65535”, “true or false”…), the value. */
   g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_FILE,
                _("The accounts file “%s” has a wrong value in the group [%s]: "
                  "“%s” must be %s, not “%s”. Satchel will not overwrite the "
