@@ -9,4 +9,1172 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "satchel-mime.h"
+
+#include "satchel-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* RFC 5322 2.1.1: no line longer than 998 octets without its CRLF. */
+#define MAX_LINE 998
+/* A header field, folded lines included, may not grow past this in
+ * sendmail input: a bound on memory, far above any real header. */
+#define MAX_FIELD (1024 * 1024)
+/* Body blocks copied from sendmail input. */
+#define BLOCK_SIZE (64 * 1024)
+/* Bytes content-type guessing looks at. */
+#define SNIFF_SIZE 4096
+
+/* A pass-through filter that counts what goes through it: the byte
+ * count g_mime_object_write_to_stream() returns is not the encoded one. */
+typedef struct
+{
+  GMimeFilter parent_instance;
+  gint64      count;
+} SatchelCountFilter;
+
+typedef struct
+{
+  GMimeFilterClass parent_class;
+} SatchelCountFilterClass;
+
+/* Not G_DECLARE_FINAL_TYPE: GMime 3.2 has no g_autoptr for its types. */
+GType satchel_count_filter_get_type (void);
+#define SATCHEL_TYPE_COUNT_FILTER (satchel_count_filter_get_type ())
+#define SATCHEL_COUNT_FILTER(obj) \
+  (G_TYPE_CHECK_INSTANCE_CAST ((obj), SATCHEL_TYPE_COUNT_FILTER, SatchelCountFilter))
+
+G_DEFINE_FINAL_TYPE (SatchelCountFilter, satchel_count_filter, GMIME_TYPE_FILTER)
+
+static GMimeFilter *
+count_filter_copy (GMimeFilter *filter)
+{
+  return g_object_new (SATCHEL_TYPE_COUNT_FILTER, NULL);
+}
+
+static void
+count_filter_filter (GMimeFilter  *filter,
+                     char         *inbuf,
+                     size_t        inlen,
+                     size_t        prespace,
+                     char        **outbuf,
+                     size_t       *outlen,
+                     size_t       *outprespace)
+{
+  SATCHEL_COUNT_FILTER (filter)->count += inlen;
+  *outbuf = inbuf;
+  *outlen = inlen;
+  *outprespace = prespace;
+}
+
+static void
+count_filter_reset (GMimeFilter *filter)
+{
+  SATCHEL_COUNT_FILTER (filter)->count = 0;
+}
+
+static void
+satchel_count_filter_class_init (SatchelCountFilterClass *klass)
+{
+  GMimeFilterClass *filter_class = GMIME_FILTER_CLASS (klass);
+
+  filter_class->copy = count_filter_copy;
+  filter_class->filter = count_filter_filter;
+  filter_class->complete = count_filter_filter;
+  filter_class->reset = count_filter_reset;
+}
+
+static void
+satchel_count_filter_init (SatchelCountFilter *self)
+{
+}
+
+/* Building ------------------------------------------------------------- */
+
+static GMimeFormatOptions *
+new_wire_options (void)
+{
+  GMimeFormatOptions *options = g_mime_format_options_new ();
+
+  g_mime_format_options_set_newline_format (options, GMIME_NEWLINE_FORMAT_DOS);
+  /* Explicit, though it is GMime's default: parameters not set one by
+   * one below (none today) use RFC 2231. */
+  g_mime_format_options_set_param_encoding_method (options,
+                                                   GMIME_PARAM_ENCODING_METHOD_RFC2231);
+  return options;
+}
+
+/* A mailbox for a header: the name encoded as UTF-8 RFC 2047 words (GMime
+ * would pick ISO-8859-1 for Latin names otherwise), the domain as
+ * A-labels so that the header stays ASCII. */
+static InternetAddress *
+new_mailbox (const SatchelAddress *address)
+{
+  g_autofree char *envelope = satchel_address_to_envelope (address);
+  InternetAddress *mailbox = internet_address_mailbox_new (address->name, envelope);
+
+  internet_address_set_charset (mailbox, "UTF-8");
+  return mailbox;
+}
+
+static void
+add_addresses (GMimeMessage     *mime,
+               GMimeAddressType  type,
+               GPtrArray        *addresses)
+{
+  InternetAddressList *list = g_mime_message_get_addresses (mime, type);
+
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      InternetAddress *mailbox = new_mailbox (g_ptr_array_index (addresses, i));
+
+      internet_address_list_add (list, mailbox);
+      g_object_unref (mailbox);
+    }
+}
+
+/* Line ends of typed text as LF, or as CRLF (@crlf), always ending with
+ * one: base64 carries text in its canonical CRLF form, while the
+ * quoted-printable encoder and GMime's DOS newline filter turn LF into
+ * CRLF themselves. */
+static GByteArray *
+normalise_text (const char *text,
+                gboolean    crlf)
+{
+  GByteArray *out = g_byte_array_sized_new (strlen (text) + 2);
+  static const guint8 cr = '\r', lf = '\n';
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\r' || *p == '\n')
+        {
+          if (*p == '\r' && p[1] == '\n')
+            p++;
+          if (crlf)
+            g_byte_array_append (out, &cr, 1);
+          g_byte_array_append (out, &lf, 1);
+        }
+      else
+        g_byte_array_append (out, (const guint8 *) p, 1);
+    }
+
+  if (out->len > 0 && out->data[out->len - 1] != '\n')
+    {
+      if (crlf)
+        g_byte_array_append (out, &cr, 1);
+      g_byte_array_append (out, &lf, 1);
+    }
+
+  return out;
+}
+
+static void
+set_part_bytes (GMimePart  *part,
+                GByteArray *bytes)
+{
+  GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (bytes);
+  GMimeDataWrapper *wrapper;
+
+  wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  g_mime_part_set_content (part, wrapper);
+  g_object_unref (wrapper);
+  g_object_unref (stream);
+}
+
+/* A text/SUBTYPE part in UTF-8, 7-bit safe. */
+static GMimeObject *
+new_text_part (const char *subtype,
+               const char *text)
+{
+  GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
+  GMimeContentEncoding encoding;
+
+  /* Not g_mime_text_part_set_text(): it may pick ISO-8859-1. */
+  set_part_bytes (GMIME_PART (part), normalise_text (text != NULL ? text : "", FALSE));
+  g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "utf-8");
+
+  encoding = g_mime_part_get_best_content_encoding (GMIME_PART (part),
+                                                    GMIME_ENCODING_CONSTRAINT_7BIT);
+  if (encoding == GMIME_CONTENT_ENCODING_BASE64)
+    set_part_bytes (GMIME_PART (part), normalise_text (text != NULL ? text : "", TRUE));
+  g_mime_part_set_content_encoding (GMIME_PART (part), encoding);
+
+  return GMIME_OBJECT (part);
+}
+
+static void
+set_param_method (GMimeParamList           *params,
+                  const char               *name,
+                  GMimeParamEncodingMethod  method)
+{
+  int n = g_mime_param_list_length (params);
+
+  for (int i = 0; i < n; i++)
+    {
+      GMimeParam *param = g_mime_param_list_get_parameter_at (params, i);
+
+      if (g_ascii_strcasecmp (g_mime_param_get_name (param), name) == 0)
+        g_mime_param_set_encoding_method (param, method);
+    }
+}
+
+/* The MIME type GIO guesses from the name and the first bytes. */
+static char *
+guess_mime_type (const char   *name,
+                 const guchar *data,
+                 gsize         len)
+{
+  g_autofree char *content_type = g_content_type_guess (name, data, len, NULL);
+  g_autofree char *mime_type = NULL;
+
+  if (content_type != NULL)
+    mime_type = g_content_type_get_mime_type (content_type);
+
+  /* GIO's names for "no idea" and "empty": neither means anything to the
+   * recipient. */
+  if (mime_type == NULL || strchr (mime_type, '/') == NULL ||
+      g_str_equal (mime_type, "application/x-zerosize") ||
+      g_content_type_is_unknown (content_type))
+    return g_strdup ("application/octet-stream");
+
+  return g_steal_pointer (&mime_type);
+}
+
+/* A Content-ID for an inline part: the base name, so that HTML can say
+ * cid:NAME. Bytes a msg-id cannot hold (non-ASCII, spaces, brackets) are
+ * percent-encoded as in a cid: URL (RFC 2392). */
+static char *
+make_content_id (const char *name)
+{
+  return g_uri_escape_string (name, "!#$&'*+-./=?^_`{|}~@", FALSE);
+}
+
+static GMimeObject *
+new_attachment_part (SatchelAttachmentKind   kind,
+                     const char             *path,
+                     const char             *display_name,
+                     GError                **error)
+{
+  g_autofree char *display_path = g_filename_display_name (path);
+  g_autofree char *mime_type = NULL;
+  guchar sniff[SNIFF_SIZE];
+  GMimeContentType *content_type;
+  GMimeContentDisposition *disposition;
+  GMimeStream *stream;
+  GMimeDataWrapper *wrapper;
+  GMimePart *part;
+  struct stat st;
+  ssize_t n_read;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                   _("The attachment “%s” cannot be read: %s."),
+                   display_path, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                   _("The attachment “%s” is not a regular file."),
+                   display_path);
+      return NULL;
+    }
+
+  do
+    n_read = pread (fd, sniff, sizeof sniff, 0);
+  while (n_read < 0 && errno == EINTR);
+  if (n_read < 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                   _("The attachment “%s” cannot be read: %s."),
+                   display_path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  mime_type = guess_mime_type (display_name, sniff, n_read);
+  content_type = g_mime_content_type_parse (NULL, mime_type);
+
+  /* Outlook, Foxmail and QQ Mail read only an RFC 2047 name= on
+   * Content-Type; everything else reads RFC 2231 filename*= on
+   * Content-Disposition. Say which one each parameter uses: GMime would
+   * use RFC 2231 for both. */
+  g_mime_content_type_set_parameter (content_type, "name", display_name);
+  set_param_method (g_mime_content_type_get_parameters (content_type), "name",
+                    GMIME_PARAM_ENCODING_METHOD_RFC2047);
+
+  disposition = g_mime_content_disposition_new ();
+  g_mime_content_disposition_set_disposition (disposition,
+                                              kind == SATCHEL_ATTACHMENT_INLINE
+                                              ? GMIME_DISPOSITION_INLINE
+                                              : GMIME_DISPOSITION_ATTACHMENT);
+  g_mime_content_disposition_set_parameter (disposition, "filename", display_name);
+  set_param_method (g_mime_content_disposition_get_parameters (disposition), "filename",
+                    GMIME_PARAM_ENCODING_METHOD_RFC2231);
+
+  part = g_mime_part_new ();
+  g_mime_object_set_content_type (GMIME_OBJECT (part), content_type);
+  g_mime_object_set_content_disposition (GMIME_OBJECT (part), disposition);
+  g_object_unref (content_type);
+  g_object_unref (disposition);
+
+  if (kind == SATCHEL_ATTACHMENT_INLINE)
+    {
+      g_autofree char *content_id = make_content_id (display_name);
+
+      g_mime_object_set_content_id (GMIME_OBJECT (part), content_id);
+    }
+
+  /* The stream owns @fd and reads it only while the message is written,
+   * so memory does not depend on the size of the file. */
+  stream = g_mime_stream_fs_new (fd);
+  wrapper = g_mime_data_wrapper_new_with_stream (stream, GMIME_CONTENT_ENCODING_DEFAULT);
+  g_mime_part_set_content (part, wrapper);
+  g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
+  g_object_unref (wrapper);
+  g_object_unref (stream);
+
+  return GMIME_OBJECT (part);
+}
+
+static GMimeObject *
+new_multipart (const char  *subtype,
+               GMimeObject *first)
+{
+  GMimeMultipart *multipart = g_mime_multipart_new_with_subtype (subtype);
+
+  g_mime_multipart_add (multipart, first);
+  return GMIME_OBJECT (multipart);
+}
+
+/* The body: text/plain, or alternative(plain, html), inside related with
+ * the inline parts, inside mixed with the attached files; each level
+ * only when needed. */
+static GMimeObject *
+build_body (SatchelMessage  *message,
+            GError         **error)
+{
+  const char *html = satchel_message_get_html (message);
+  const char *text = satchel_message_get_body (message);
+  guint n_attachments = satchel_message_get_n_attachments (message);
+  GMimeObject *body;
+  GMimeObject *related = NULL;
+  GMimeObject *mixed = NULL;
+
+  if (html != NULL && text != NULL)
+    {
+      GMimeObject *plain = new_text_part ("plain", text);
+      GMimeObject *rich = new_text_part ("html", html);
+
+      body = new_multipart ("alternative", plain);
+      g_mime_multipart_add (GMIME_MULTIPART (body), rich);
+      g_object_unref (plain);
+      g_object_unref (rich);
+    }
+  else if (html != NULL)
+    body = new_text_part ("html", html);
+  else
+    body = new_text_part ("plain", text);
+
+  for (guint i = 0; i < n_attachments; i++)
+    {
+      SatchelAttachmentKind kind;
+      const char *path, *display_name;
+      GMimeObject *part;
+      GMimeObject **container;
+
+      satchel_message_get_attachment (message, i, &kind, &path, &display_name);
+      part = new_attachment_part (kind, path, display_name, error);
+      if (part == NULL)
+        {
+          g_clear_object (&related);
+          g_clear_object (&mixed);
+          g_object_unref (body);
+          return NULL;
+        }
+
+      container = kind == SATCHEL_ATTACHMENT_INLINE ? &related : &mixed;
+      if (*container == NULL)
+        {
+          GMimeObject *root = kind == SATCHEL_ATTACHMENT_INLINE ? body : NULL;
+
+          *container = GMIME_OBJECT (g_mime_multipart_new_with_subtype (
+            kind == SATCHEL_ATTACHMENT_INLINE ? "related" : "mixed"));
+          if (root != NULL)
+            {
+              g_autofree char *root_type =
+                g_mime_content_type_get_mime_type (g_mime_object_get_content_type (root));
+
+              /* RFC 2387: the type of the root part. */
+              g_mime_object_set_content_type_parameter (*container, "type", root_type);
+              g_mime_multipart_add (GMIME_MULTIPART (*container), root);
+            }
+        }
+      g_mime_multipart_add (GMIME_MULTIPART (*container), part);
+      g_object_unref (part);
+    }
+
+  if (related != NULL)
+    {
+      g_object_unref (body);
+      body = related;
+    }
+  if (mixed != NULL)
+    {
+      g_mime_multipart_insert (GMIME_MULTIPART (mixed), 0, body);
+      g_object_unref (body);
+      body = mixed;
+    }
+
+  return body;
+}
+
+/* Sendmail input ------------------------------------------------------- */
+
+typedef struct
+{
+  GBufferedInputStream *input;
+  GOutputStream        *output;
+  GCancellable         *cancellable;
+  GByteArray           *out;      /* pending output */
+  gint64                written;
+
+  gboolean              take_recipients;
+  GPtrArray            *recipients;
+  SatchelAddress       *from;
+  char                 *subject;
+  gboolean              saw_from;
+  gboolean              saw_date;
+  gboolean              saw_message_id;
+  gboolean              needs_8bit;
+  gboolean              needs_smtputf8;
+
+  GString              *field_name;  /* the header being read, or empty */
+  GString              *field_raw;   /* its lines, each ending in CRLF */
+  GString              *field_value; /* unfolded */
+  guint                 line_number;
+  guint                 n_fields;
+} SendmailReader;
+
+static void
+sendmail_reader_clear (SendmailReader *reader)
+{
+  g_clear_object (&reader->input);
+  g_clear_pointer (&reader->out, g_byte_array_unref);
+  g_clear_pointer (&reader->from, satchel_address_free);
+  g_clear_pointer (&reader->subject, g_free);
+  if (reader->field_name != NULL)
+    g_string_free (reader->field_name, TRUE);
+  if (reader->field_raw != NULL)
+    g_string_free (reader->field_raw, TRUE);
+  if (reader->field_value != NULL)
+    g_string_free (reader->field_value, TRUE);
+}
+
+static gboolean
+flush_output (SendmailReader  *reader,
+              GError         **error)
+{
+  gsize n_written = 0;
+
+  if (reader->out->len == 0)
+    return TRUE;
+
+  if (!g_output_stream_write_all (reader->output, reader->out->data, reader->out->len,
+                                  &n_written, reader->cancellable, error))
+    return FALSE;
+
+  reader->written += n_written;
+  g_byte_array_set_size (reader->out, 0);
+  return TRUE;
+}
+
+static gboolean
+emit (SendmailReader  *reader,
+      const char      *data,
+      gsize            len,
+      GError         **error)
+{
+  g_byte_array_append (reader->out, (const guint8 *) data, len);
+  if (reader->out->len >= BLOCK_SIZE)
+    return flush_output (reader, error);
+  return TRUE;
+}
+
+static void
+set_invalid (GError     **error,
+             const char  *message)
+{
+  g_set_error_literal (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_INVALID,
+                       message);
+}
+
+/* Reads one line without its LF (and CR) into @line. Returns FALSE at
+ * the end of the input (with @line empty) or on error. */
+static gboolean
+read_header_line (SendmailReader  *reader,
+                  GString         *line,
+                  gboolean        *eof,
+                  GError         **error)
+{
+  g_string_truncate (line, 0);
+  *eof = FALSE;
+
+  for (;;)
+    {
+      GError *local_error = NULL;
+      int c = g_buffered_input_stream_read_byte (reader->input, reader->cancellable,
+                                                 &local_error);
+
+      if (c < 0)
+        {
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, local_error);
+              return FALSE;
+            }
+          *eof = TRUE;
+          break;
+        }
+      if (c == '\n')
+        break;
+      if (c == '\0')
+        {
+          set_invalid (error, _("The message headers contain a NUL byte."));
+          return FALSE;
+        }
+      g_string_append_c (line, c);
+      /* One more for a CR before the LF. */
+      if (line->len > MAX_LINE + 1)
+        break;
+    }
+
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+
+  if (line->len > MAX_LINE)
+    {
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_INVALID,
+                   _("Line %u of the message headers is longer than %u bytes, "
+                     "which mail does not allow."),
+                   reader->line_number, (guint) MAX_LINE);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_field_name (const char *line,
+               gsize      *name_len)
+{
+  gsize i;
+
+  for (i = 0; line[i] != '\0' && line[i] != ':'; i++)
+    if ((guchar) line[i] < 33 || (guchar) line[i] > 126)
+      return FALSE;
+
+  if (line[i] != ':' || i == 0)
+    return FALSE;
+
+  *name_len = i;
+  return TRUE;
+}
+
+static gboolean
+has_8bit (const char *data,
+          gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if ((guchar) data[i] >= 0x80)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_recipient (SendmailReader       *reader,
+               const SatchelAddress *address)
+{
+  g_autofree char *envelope = satchel_address_to_envelope (address);
+  g_autofree char *key = g_utf8_casefold (envelope, -1);
+
+  if (satchel_address_needs_smtputf8 (address))
+    reader->needs_smtputf8 = TRUE;
+
+  if (reader->recipients == NULL)
+    return;
+
+  for (guint i = 0; i < reader->recipients->len; i++)
+    {
+      g_autofree char *other = g_utf8_casefold (g_ptr_array_index (reader->recipients, i), -1);
+
+      if (g_str_equal (key, other))
+        return;
+    }
+
+  g_ptr_array_add (reader->recipients, g_steal_pointer (&envelope));
+}
+
+/* Validates each mailbox of @list, groups included, and adds it to the
+ * recipients, or (@first_only) keeps the first as the From address. */
+static gboolean
+collect_mailboxes (SendmailReader       *reader,
+                   InternetAddressList  *list,
+                   const char           *field,
+                   gboolean              first_only,
+                   GError              **error)
+{
+  int n = internet_address_list_length (list);
+
+  for (int i = 0; i < n; i++)
+    {
+      InternetAddress *ia = internet_address_list_get_address (list, i);
+
+      if (INTERNET_ADDRESS_IS_GROUP (ia))
+        {
+          InternetAddressList *members =
+            internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia));
+
+          if (members != NULL &&
+              !collect_mailboxes (reader, members, field, first_only, error))
+            return FALSE;
+        }
+      else if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+        {
+          const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+          g_autoptr(SatchelAddress) address = NULL;
+          g_autoptr(GError) local_error = NULL;
+
+          address = satchel_address_parse (addr != NULL ? addr : "", &local_error);
+          if (address == NULL)
+            {
+              g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_INVALID,
+                           _("In the %s header: %s"), field, local_error->message);
+              return FALSE;
+            }
+
+          if (first_only)
+            {
+              const char *name = internet_address_get_name (ia);
+
+              if (reader->from == NULL)
+                {
+                  g_free (address->name);
+                  address->name = (name != NULL && *name != '\0') ? g_strdup (name) : NULL;
+                  reader->from = g_steal_pointer (&address);
+                }
+              return TRUE;
+            }
+
+          add_recipient (reader, address);
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_address_field (SendmailReader  *reader,
+                     const char      *field,
+                     gboolean         first_only,
+                     GError         **error)
+{
+  InternetAddressList *list;
+  gboolean ok;
+
+  list = internet_address_list_parse (NULL, reader->field_value->str);
+  if (list == NULL)
+    {
+      if (first_only)
+        {
+          g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_INVALID,
+                       _("The %s header has no valid address."), field);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  ok = collect_mailboxes (reader, list, field, first_only, error);
+  g_object_unref (list);
+
+  if (ok && first_only && reader->from == NULL)
+    {
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_INVALID,
+                   _("The %s header has no valid address."), field);
+      return FALSE;
+    }
+
+  return ok;
+}
+
+/* Handles the complete header field being read: looks at it, then
+ * writes it unless it is a Bcc. */
+static gboolean
+finish_field (SendmailReader  *reader,
+              GError         **error)
+{
+  const char *name = reader->field_name->str;
+  gboolean keep = TRUE;
+
+  if (reader->field_name->len == 0)
+    return TRUE;
+
+  if (g_ascii_strcasecmp (name, "Bcc") == 0 ||
+      g_ascii_strcasecmp (name, "Resent-Bcc") == 0)
+    {
+      keep = FALSE;
+      if (reader->take_recipients && g_ascii_strcasecmp (name, "Bcc") == 0 &&
+          !parse_address_field (reader, "Bcc", FALSE, error))
+        return FALSE;
+    }
+  else if (g_ascii_strcasecmp (name, "To") == 0 || g_ascii_strcasecmp (name, "Cc") == 0)
+    {
+      if (reader->take_recipients &&
+          !parse_address_field (reader, name, FALSE, error))
+        return FALSE;
+    }
+  else if (g_ascii_strcasecmp (name, "From") == 0)
+    {
+      reader->saw_from = TRUE;
+      if (!parse_address_field (reader, "From", TRUE, error))
+        return FALSE;
+    }
+  else if (g_ascii_strcasecmp (name, "Subject") == 0)
+    {
+      if (reader->subject == NULL)
+        {
+          char *decoded = g_mime_utils_header_decode_text (NULL, reader->field_value->str);
+
+          reader->subject = g_strstrip (decoded);
+        }
+    }
+  else if (g_ascii_strcasecmp (name, "Date") == 0)
+    reader->saw_date = TRUE;
+  else if (g_ascii_strcasecmp (name, "Message-ID") == 0)
+    reader->saw_message_id = TRUE;
+
+  if (keep)
+    {
+      if (has_8bit (reader->field_raw->str, reader->field_raw->len))
+        reader->needs_smtputf8 = TRUE;
+      if (!emit (reader, reader->field_raw->str, reader->field_raw->len, error))
+        return FALSE;
+    }
+
+  g_string_truncate (reader->field_name, 0);
+  g_string_truncate (reader->field_raw, 0);
+  g_string_truncate (reader->field_value, 0);
+  return TRUE;
+}
+
+/* Adds the headers a message must have and the input lacked. */
+static gboolean
+add_missing_headers (SendmailReader        *reader,
+                     const SatchelAddress  *default_from,
+                     const char            *full_name,
+                     GError               **error)
+{
+  if (!reader->saw_from && default_from != NULL)
+    {
+      GMimeFormatOptions *options = new_wire_options ();
+      InternetAddressList *list = internet_address_list_new ();
+      SatchelAddress *from = satchel_address_copy (default_from);
+      InternetAddress *mailbox;
+      GString *line = g_string_new ("From: ");
+      gboolean ok;
+
+      if (full_name != NULL && *full_name != '\0')
+        {
+          g_free (from->name);
+          from->name = g_strdup (full_name);
+        }
+      mailbox = new_mailbox (from);
+      internet_address_list_add (list, mailbox);
+      internet_address_list_encode (list, options, line);
+      if (!g_str_has_suffix (line->str, "\r\n"))
+        g_string_append (line, "\r\n");
+      if (has_8bit (line->str, line->len))
+        reader->needs_smtputf8 = TRUE;
+
+      ok = emit (reader, line->str, line->len, error);
+
+      g_string_free (line, TRUE);
+      g_object_unref (mailbox);
+      g_object_unref (list);
+      g_mime_format_options_free (options);
+      g_clear_pointer (&reader->from, satchel_address_free);
+      reader->from = from;
+      if (!ok)
+        return FALSE;
+    }
+
+  if (!reader->saw_date)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *date = g_mime_utils_header_format_date (now);
+      g_autofree char *line = g_strdup_printf ("Date: %s\r\n", date);
+
+      if (!emit (reader, line, strlen (line), error))
+        return FALSE;
+    }
+
+  if (!reader->saw_message_id)
+    {
+      const char *domain = reader->from != NULL ? reader->from->ascii_domain : "localhost";
+      g_autofree char *id = g_mime_utils_generate_message_id (domain);
+      g_autofree char *line = g_strdup_printf ("Message-ID: <%s>\r\n", id);
+
+      if (!emit (reader, line, strlen (line), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_headers (SendmailReader        *reader,
+              const SatchelAddress  *default_from,
+              const char            *full_name,
+              GError               **error)
+{
+  g_autoptr(GString) line = g_string_sized_new (MAX_LINE + 2);
+  gboolean eof = FALSE;
+
+  reader->field_name = g_string_new (NULL);
+  reader->field_raw = g_string_new (NULL);
+  reader->field_value = g_string_new (NULL);
+
+  for (reader->line_number = 1;; reader->line_number++)
+    {
+      gsize name_len = 0;
+
+      if (!read_header_line (reader, line, &eof, error))
+        return FALSE;
+
+      if (eof && line->len == 0)
+        break;
+
+      if (line->len == 0)
+        break;
+
+      /* An mbox "From " separator before the headers (git format-patch
+       * writes one) is not part of the message. */
+      if (reader->line_number == 1 && g_str_has_prefix (line->str, "From "))
+        {
+          reader->line_number = 0;
+          continue;
+        }
+
+      if (line->str[0] == ' ' || line->str[0] == '\t')
+        {
+          if (reader->field_name->len == 0)
+            {
+              set_invalid (error, _("The message does not start with a header: "
+                                    "give a message with headers, a blank line, "
+                                    "then the text."));
+              return FALSE;
+            }
+          g_string_append_len (reader->field_value, line->str, line->len);
+        }
+      else if (is_field_name (line->str, &name_len))
+        {
+          if (!finish_field (reader, error))
+            return FALSE;
+          reader->n_fields++;
+          g_string_append_len (reader->field_name, line->str, name_len);
+          g_string_append (reader->field_value, line->str + name_len + 1);
+        }
+      else if (reader->field_name->len == 0)
+        {
+          set_invalid (error, _("The message does not start with a header: "
+                                "give a message with headers, a blank line, "
+                                "then the text."));
+          return FALSE;
+        }
+      else
+        {
+          g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_INVALID,
+                       _("Line %u of the message is neither a header nor the "
+                         "blank line that ends the headers."),
+                       reader->line_number);
+          return FALSE;
+        }
+
+      g_string_append_len (reader->field_raw, line->str, line->len);
+      g_string_append (reader->field_raw, "\r\n");
+      if (reader->field_raw->len > MAX_FIELD)
+        {
+          g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_INVALID,
+                       _("The %s header of the message is too long."),
+                       reader->field_name->str);
+          return FALSE;
+        }
+
+      if (eof)
+        break;
+    }
+
+  if (reader->n_fields == 0)
+    {
+      set_invalid (error, _("The message has no headers: give a message with "
+                            "headers, a blank line, then the text."));
+      return FALSE;
+    }
+
+  if (!finish_field (reader, error) ||
+      !add_missing_headers (reader, default_from, full_name, error))
+    return FALSE;
+
+  return emit (reader, "\r\n", 2, error);
+}
+
+/* Copies the body, turning bare LF (and bare CR) into CRLF. */
+static gboolean
+copy_body (SendmailReader  *reader,
+           GError         **error)
+{
+  g_autofree char *block = g_malloc (BLOCK_SIZE);
+  gboolean pending_cr = FALSE;
+  char last = '\n';
+  gboolean empty = TRUE;
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (reader->input), block, BLOCK_SIZE,
+                                      reader->cancellable, error);
+
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        break;
+
+      empty = FALSE;
+      if (!reader->needs_8bit && has_8bit (block, n))
+        reader->needs_8bit = TRUE;
+
+      for (gssize i = 0; i < n; i++)
+        {
+          char c = block[i];
+
+          if (pending_cr)
+            {
+              pending_cr = FALSE;
+              g_byte_array_append (reader->out, (const guint8 *) "\r\n", 2);
+              if (c == '\n')
+                continue;
+            }
+
+          if (c == '\r')
+            pending_cr = TRUE;
+          else if (c == '\n')
+            g_byte_array_append (reader->out, (const guint8 *) "\r\n", 2);
+          else
+            g_byte_array_append (reader->out, (const guint8 *) &c, 1);
+        }
+
+      last = block[n - 1];
+      if (reader->out->len >= BLOCK_SIZE && !flush_output (reader, error))
+        return FALSE;
+    }
+
+  /* A CR at the very end, or text without a final line end. */
+  if (pending_cr || (!empty && last != '\n' && last != '\r'))
+    g_byte_array_append (reader->out, (const guint8 *) "\r\n", 2);
+
+  return flush_output (reader, error);
+}
+
+/* Public API ----------------------------------------------------------- */
+
+void
+satchel_mime_init (void)
+{
+  static gsize initialised = 0;
+
+  if (g_once_init_enter (&initialised))
+    {
+      g_mime_init ();
+      g_once_init_leave (&initialised, 1);
+    }
+}
+
+GMimeMessage *
+satchel_mime_build (SatchelMessage  *message,
+                    GError         **error)
+{
+  const SatchelAddress *from;
+  GMimeMessage *mime;
+  GMimeObject *body;
+  GPtrArray *extra;
+  gboolean has_user_agent = FALSE;
+  const char *subject;
+
+  g_return_val_if_fail (SATCHEL_IS_MESSAGE (message), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  satchel_mime_init ();
+
+  from = satchel_message_get_from (message);
+  if (from == NULL)
+    {
+      set_invalid (error, _("The message has no sender: choose a From address."));
+      return NULL;
+    }
+
+  body = build_body (message, error);
+  if (body == NULL)
+    return NULL;
+
+  mime = g_mime_message_new (TRUE);
+
+  {
+    InternetAddress *mailbox = new_mailbox (from);
+
+    internet_address_list_add (g_mime_message_get_from (mime), mailbox);
+    g_object_unref (mailbox);
+  }
+  add_addresses (mime, GMIME_ADDRESS_TYPE_TO, satchel_message_get_to (message));
+  add_addresses (mime, GMIME_ADDRESS_TYPE_CC, satchel_message_get_cc (message));
+  add_addresses (mime, GMIME_ADDRESS_TYPE_REPLY_TO, satchel_message_get_reply_to (message));
+  /* Bcc recipients are in the envelope only: never a Bcc header. */
+
+  subject = satchel_message_get_subject (message);
+  if (subject != NULL)
+    g_mime_message_set_subject (mime, subject, "UTF-8");
+
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autofree char *id = g_mime_utils_generate_message_id (from->ascii_domain);
+
+    g_mime_message_set_date (mime, now);
+    g_mime_message_set_message_id (mime, id);
+  }
+
+  extra = satchel_message_get_extra_headers (message);
+  for (guint i = 0; i < extra->len; i++)
+    {
+      const char *line = g_ptr_array_index (extra, i);
+      const char *colon = strchr (line, ':');
+      g_autofree char *name = NULL;
+      g_autofree char *value = NULL;
+
+      g_assert (colon != NULL);
+      name = g_strndup (line, colon - line);
+      value = g_strstrip (g_strdup (colon + 1));
+      if (g_ascii_strcasecmp (name, "User-Agent") == 0)
+        has_user_agent = TRUE;
+      g_mime_object_append_header (GMIME_OBJECT (mime), name, value, "UTF-8");
+    }
+  if (!has_user_agent)
+    g_mime_object_set_header (GMIME_OBJECT (mime), "User-Agent",
+                              "Satchel/" PACKAGE_VERSION, NULL);
+
+  g_mime_message_set_mime_part (mime, body);
+  g_object_unref (body);
+
+  return mime;
+}
+
+gint64
+satchel_mime_write (GMimeMessage  *message,
+                    GMimeStream   *stream,
+                    GError       **error)
+{
+  GMimeFormatOptions *options;
+  GMimeStream *filtered;
+  GMimeFilter *counter;
+  gint64 count;
+  gboolean ok;
+
+  g_return_val_if_fail (GMIME_IS_MESSAGE (message), -1);
+  g_return_val_if_fail (GMIME_IS_STREAM (stream), -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  options = new_wire_options ();
+  counter = g_object_new (SATCHEL_TYPE_COUNT_FILTER, NULL);
+  filtered = g_mime_stream_filter_new (stream);
+  g_mime_stream_filter_add (GMIME_STREAM_FILTER (filtered), counter);
+
+  errno = 0;
+  ok = g_mime_object_write_to_stream (GMIME_OBJECT (message), options, filtered) >= 0 &&
+       g_mime_stream_flush (filtered) == 0;
+  count = SATCHEL_COUNT_FILTER (counter)->count;
+
+  if (!ok)
+    {
+      int saved_errno = errno != 0 ? errno : EIO;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write the message: %s."), g_strerror (saved_errno));
+    }
+
+  g_object_unref (filtered);
+  g_object_unref (counter);
+  g_mime_format_options_free (options);
+
+  return ok ? count : -1;
+}
+
+gint64
+satchel_mime_read_sendmail (GInputStream          *input,
+                            GOutputStream         *output,
+                            gboolean               take_recipients,
+                            const SatchelAddress  *default_from,
+                            const char            *full_name,
+                            GPtrArray             *recipients,
+                            SatchelAddress       **from,
+                            char                 **subject,
+                            gboolean              *needs_8bit,
+                            gboolean              *needs_smtputf8,
+                            GCancellable          *cancellable,
+                            GError               **error)
+{
+  SendmailReader reader = { 0 };
+  gint64 written = -1;
+
+  g_return_val_if_fail (G_IS_INPUT_STREAM (input), -1);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (output), -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  satchel_mime_init ();
+
+  reader.input = G_BUFFERED_INPUT_STREAM (g_buffered_input_stream_new_sized (input,
+                                                                             BLOCK_SIZE));
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (reader.input), FALSE);
+  reader.output = output;
+  reader.cancellable = cancellable;
+  reader.out = g_byte_array_sized_new (2 * BLOCK_SIZE + 2);
+  reader.take_recipients = take_recipients;
+  reader.recipients = recipients;
+
+  if (read_headers (&reader, default_from, full_name, error) &&
+      copy_body (&reader, error))
+    {
+      written = reader.written;
+      if (from != NULL)
+        *from = g_steal_pointer (&reader.from);
+      if (subject != NULL)
+        *subject = g_steal_pointer (&reader.subject);
+      if (needs_8bit != NULL)
+        *needs_8bit = reader.needs_8bit;
+      if (needs_smtputf8 != NULL)
+        *needs_smtputf8 = reader.needs_smtputf8;
+    }
+
+  sendmail_reader_clear (&reader);
+  return written;
+}
