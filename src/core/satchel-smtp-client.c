@@ -281,7 +281,7 @@ set_io_error (SatchelSmtpClient  *self,
                        "again."),
                      self->where);
       else
-        g_propagate_error (error, io_error);
+        g_propagate_error (error, g_steal_pointer (&io_error));
       g_clear_error (&io_error);
       return;
     }
@@ -964,11 +964,38 @@ describe_protocol_version (GTlsProtocolVersion version)
     }
 }
 
+/* After a failed handshake on an implicit-TLS port: TLS only read the
+ * first record header, so a plain SMTP greeting leaves readable text
+ * behind it ("220 mail.example ESMTP\r\n" minus five bytes). */
+static gboolean
+peer_sent_text (SatchelSmtpClient *self)
+{
+  char buffer[512];
+  GInputVector vector = { buffer, sizeof buffer };
+  gint flags = G_SOCKET_MSG_PEEK;
+  gssize n;
+
+  if (self->socket == NULL || g_socket_get_available_bytes (self->socket) <= 0)
+    return FALSE;
+
+  n = g_socket_receive_message (self->socket, NULL, &vector, 1, NULL, NULL,
+                                &flags, NULL, NULL);
+  if (n <= 0)
+    return FALSE;
+
+  for (gssize i = 0; i < n; i++)
+    if (!g_ascii_isprint (buffer[i]) && buffer[i] != '\r' && buffer[i] != '\n')
+      return FALSE;
+  return memchr (buffer, '\n', n) != NULL;
+}
+
 static void
 set_handshake_error (SatchelSmtpClient  *self,
                      GError             *tls_error,
                      GError            **error)
 {
+  gboolean plain_smtp;
+
   if (g_error_matches (tls_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_error_matches (tls_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
@@ -976,12 +1003,16 @@ set_handshake_error (SatchelSmtpClient  *self,
       return;
     }
 
+  plain_smtp = self->security == SATCHEL_SECURITY_TLS &&
+               !self->certificate_rejected &&
+               (g_error_matches (tls_error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS) ||
+                peer_sent_text (self));
+
   close_connection (self);
 
   if (self->certificate_rejected && self->peer_certificate != NULL)
     set_certificate_error (self, error);
-  else if (self->security == SATCHEL_SECURITY_TLS &&
-           g_error_matches (tls_error, G_TLS_ERROR, G_TLS_ERROR_NOT_TLS))
+  else if (plain_smtp)
     g_set_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_TLS_FAILED,
                  _("The server %s does not speak TLS on this port: it seems to "
                    "speak plain SMTP there. Use --security starttls (usually "
@@ -1504,9 +1535,8 @@ send_envelope (SatchelSmtpClient   *self,
         return FALSE;
       if (!check_mail_reply (self, reply, from, error))
         return FALSE;
+      set_step (self, SATCHEL_SMTP_STEP_RCPT);
     }
-
-  set_step (self, SATCHEL_SMTP_STEP_RCPT);
 
   while (next < n_recipients)
     {
@@ -1541,6 +1571,7 @@ send_envelope (SatchelSmtpClient   *self,
             return FALSE;
           /* The RCPT replies still come (503 most likely): read them. */
           check_mail_reply (self, reply, from, &mail_error);
+          set_step (self, SATCHEL_SMTP_STEP_RCPT);
         }
 
       for (guint i = first; i < next; i++)
@@ -1760,7 +1791,7 @@ satchel_smtp_step_describe (SatchelSmtpStep step)
     case SATCHEL_SMTP_STEP_GREETING:
       return _("waiting for the server’s greeting");
     case SATCHEL_SMTP_STEP_EHLO:
-      return _("introducing itself to the server (EHLO)");
+      return _("greeting the server (EHLO)");
     case SATCHEL_SMTP_STEP_STARTTLS:
       return _("asking the server to encrypt the connection (STARTTLS)");
     case SATCHEL_SMTP_STEP_AUTH:
