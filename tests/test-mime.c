@@ -331,6 +331,7 @@ test_text_encodings (void)
     const char           *body;
     GMimeContentEncoding  encoding;
   } cases[] = {
+    { "", GMIME_CONTENT_ENCODING_7BIT },
     { "Just ASCII.\nTwo lines.", GMIME_CONTENT_ENCODING_7BIT },
     { "Mostly ASCII, one é.", GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE },
     { "这是一封中文邮件，几乎全是汉字。\r\n第二行。", GMIME_CONTENT_ENCODING_BASE64 },
@@ -587,8 +588,14 @@ test_long_headers (void)
       g_autofree char *note = g_strdup_printf ("X-Long: %s", words->str);
       GMimeMessage *parsed;
 
+      g_autofree char *long_word = g_strdup_printf ("X-Word: %s", word);
+      g_autofree char *long_name = g_strdup_printf ("\"%s\" <long@example.com>", word);
+      g_autoptr(SatchelAddress) to = parse (long_name);
+
       g_assert_true (satchel_message_add_header_line (message, note, &error));
+      g_assert_true (satchel_message_add_header_line (message, long_word, &error));
       g_assert_no_error (error);
+      satchel_message_add_to (message, to);
       bytes = build_and_write (message);
       assert_wire_form (bytes, TRUE);
       parsed = parse_back (bytes);
