@@ -246,6 +246,66 @@ guess_mime_type (const char   *name,
   return g_steal_pointer (&mime_type);
 }
 
+/* @name as RFC 2047 "B" encoded words of at most 75 characters, whole
+ * characters in each, one per folded line. */
+static char *
+encode_rfc2047_name (const char *name)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = name;
+
+  while (*p != '\0')
+    {
+      const char *start = p;
+      g_autofree char *base64 = NULL;
+
+      /* 45 octets become 60 base64 characters, 72 with the markers. */
+      while (*p != '\0')
+        {
+          const char *next = g_utf8_next_char (p);
+
+          if (next - start > 45 && p > start)
+            break;
+          p = next;
+        }
+
+      base64 = g_base64_encode ((const guchar *) start, p - start);
+      if (out->len > 0)
+        g_string_append (out, "\n\t");
+      g_string_append_printf (out, "=?UTF-8?B?%s?=", base64);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_ascii (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* Writes the Content-Type of an attachment with a non-ASCII name by hand.
+ * GMime's own RFC 2047 parameter encoding leaves ASCII words of the
+ * value unencoded ("=?UTF-8?b?...?= 2026.pdf"), which the mail programs
+ * that need name= do not decode; they expect the whole value as encoded
+ * words. The in-memory content type keeps the plain name. */
+static void
+set_encoded_name_header (GMimeObject *part,
+                         const char  *mime_type,
+                         const char  *name)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (part);
+  GMimeHeader *header = g_mime_header_list_get_header (headers, "Content-Type");
+  g_autofree char *words = encode_rfc2047_name (name);
+  g_autofree char *raw = g_strdup_printf (" %s;\n\tname=\"%s\"\n", mime_type, words);
+
+  g_assert (header != NULL);
+  g_mime_header_set_raw_value (header, raw);
+}
+
 /* A Content-ID for an inline part: the base name, so that HTML can say
  * cid:NAME. Bytes a msg-id cannot hold (non-ASCII, spaces, brackets) are
  * percent-encoded as in a cid: URL (RFC 2392). */
@@ -312,7 +372,7 @@ new_attachment_part (SatchelAttachmentKind   kind,
   /* Outlook, Foxmail and QQ Mail read only an RFC 2047 name= on
    * Content-Type; everything else reads RFC 2231 filename*= on
    * Content-Disposition. Say which one each parameter uses: GMime would
-   * use RFC 2231 for both. */
+   * use RFC 2231 for both (and see set_encoded_name_header()). */
   g_mime_content_type_set_parameter (content_type, "name", display_name);
   set_param_method (g_mime_content_type_get_parameters (content_type), "name",
                     GMIME_PARAM_ENCODING_METHOD_RFC2047);
@@ -347,6 +407,10 @@ new_attachment_part (SatchelAttachmentKind   kind,
   g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
   g_object_unref (wrapper);
   g_object_unref (stream);
+
+  /* Last: any later change to the content type would rewrite it. */
+  if (!is_ascii (display_name))
+    set_encoded_name_header (GMIME_OBJECT (part), mime_type, display_name);
 
   return GMIME_OBJECT (part);
 }
