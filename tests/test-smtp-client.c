@@ -24,6 +24,8 @@ typedef struct
   const char      *bind_address;     /* default 127.0.0.1 */
   gboolean         implicit_tls;
   gboolean         silent_greeting;
+  const char      *greeting;         /* instead of a 220 */
+  const char      *mail_reply;       /* instead of 250 to MAIL */
   const char      *caps;             /* EHLO keywords, one per line */
   const char      *caps_tls;         /* after TLS; NULL: same as caps */
   gboolean         inject_after_starttls;
@@ -320,7 +322,9 @@ server_thread (gpointer data)
       tls_active = TRUE;
     }
 
-  if (!server->silent_greeting)
+  if (server->greeting != NULL)
+    server_write (server, server->greeting);
+  else if (!server->silent_greeting)
     server_write (server, "220 test.example ESMTP ready\r\n");
 
   for (;;)
@@ -365,7 +369,7 @@ server_thread (gpointer data)
           if (strstr (server->pending->str, "RCPT TO:") != NULL)
             server->pipelined = TRUE;
           g_mutex_unlock (&server->lock);
-          server_write (server, "250 2.1.0 Ok\r\n");
+          server_write (server, server->mail_reply ? server->mail_reply : "250 2.1.0 Ok\r\n");
         }
       else if (strcmp (verb, "RCPT") == 0)
         {
@@ -471,6 +475,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestServer, server_free)
 typedef struct
 {
   GPtrArray *lines;      /* "C: …" and "S: …" */
+  GArray    *steps;
   guint64    last_sent;
   guint64    last_total;
   guint      n_data_end;
@@ -484,6 +489,15 @@ on_transcript (gboolean    from_server,
   Session *session = user_data;
 
   g_ptr_array_add (session->lines, g_strdup_printf ("%s %s", from_server ? "S:" : "C:", line));
+}
+
+static void
+on_step (SatchelSmtpStep step,
+         gpointer        user_data)
+{
+  Session *session = user_data;
+
+  g_array_append_val (session->steps, step);
 }
 
 static void
@@ -523,6 +537,7 @@ session_new (void)
   Session *session = g_new0 (Session, 1);
 
   session->lines = g_ptr_array_new_with_free_func (g_free);
+  session->steps = g_array_new (FALSE, FALSE, sizeof (SatchelSmtpStep));
   return session;
 }
 
@@ -530,6 +545,7 @@ static void
 session_free (Session *session)
 {
   g_ptr_array_unref (session->lines);
+  g_array_unref (session->steps);
   g_free (session);
 }
 
@@ -566,6 +582,7 @@ make_client (SatchelAccount *account,
   SatchelSmtpClient *client = satchel_smtp_client_new (account);
 
   satchel_smtp_client_set_transcript_func (client, on_transcript, session);
+  satchel_smtp_client_set_step_func (client, on_step, session);
   return client;
 }
 
@@ -1053,6 +1070,18 @@ test_starttls_capabilities (void)
   g_assert_cmpuint (server->n_ehlo, ==, 2);
   g_assert_cmpuint (server->auth_mechanisms->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (server->auth_mechanisms, 0), ==, "PLAIN");
+
+  {
+    static const SatchelSmtpStep expected[] = {
+      SATCHEL_SMTP_STEP_RESOLVE, SATCHEL_SMTP_STEP_CONNECT,
+      SATCHEL_SMTP_STEP_GREETING, SATCHEL_SMTP_STEP_EHLO,
+      SATCHEL_SMTP_STEP_STARTTLS, SATCHEL_SMTP_STEP_TLS,
+      SATCHEL_SMTP_STEP_EHLO, SATCHEL_SMTP_STEP_AUTH, SATCHEL_SMTP_STEP_QUIT,
+    };
+
+    g_assert_cmpmem (session->steps->data, session->steps->len * sizeof (SatchelSmtpStep),
+                     expected, sizeof expected);
+  }
 }
 
 static void
@@ -1560,6 +1589,87 @@ test_silent_after_dot (void)
 }
 
 static void
+test_greeting_refused (void)
+{
+  g_autoptr(TestServer) server = server_new ();
+  g_autoptr(Session) session = session_new ();
+  g_autoptr(SatchelAccount) account = NULL;
+  g_autoptr(SatchelSmtpClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server->greeting = "421 4.3.2 Too busy\x1b[31m, come back later\r\n";
+  server_start (server);
+  account = make_account (server, SATCHEL_SECURITY_NONE);
+  client = make_client (account, session);
+
+  g_assert_false (satchel_smtp_client_connect (client, NULL, &error));
+  g_assert_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_TEMPORARY);
+  g_test_message ("%s", error->message);
+  /* The server's words, escaped. */
+  g_assert_nonnull (strstr (error->message, "the server said: “421 4.3.2 Too busy"));
+  g_assert_null (strchr (error->message, '\x1b'));
+  g_clear_object (&client);
+  server_join (server);
+  g_assert_null (strstr (server->received->str, "EHLO"));
+}
+
+static void
+test_mail_refused (void)
+{
+  g_autoptr(TestServer) server = server_new ();
+  g_autoptr(Session) session = session_new ();
+  g_autoptr(SatchelAccount) account = NULL;
+  g_autoptr(SatchelSmtpClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *recipients[] = { "bob@example.com", "carol@example.com", NULL };
+  const char *message = "Subject: s\r\n\r\nb\r\n";
+
+  server->mail_reply = "553 5.7.1 Sender address rejected: not owned by user\r\n";
+  server_start (server);
+  account = make_account (server, SATCHEL_SECURITY_NONE);
+  client = make_client (account, session);
+
+  satchel_smtp_client_connect (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (send_text (client, session, recipients, message, strlen (message), &error));
+  g_assert_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_PERMANENT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "<alice@example.com>"));
+  g_assert_nonnull (strstr (error->message, "553 5.7.1 Sender address rejected"));
+  g_assert_cmpuint (satchel_smtp_client_get_rejections (client)->len, ==, 0);
+  satchel_smtp_client_quit (client, NULL);
+  server_join (server);
+  g_assert_true (server->pipelined);
+  g_assert_true (server->saw_rset);
+  g_assert_false (server->saw_data);
+}
+
+static void
+test_timeout_tls (void)
+{
+  g_autoptr(TestServer) server = server_new ();
+  g_autoptr(Session) session = session_new ();
+  g_autoptr(SatchelAccount) account = NULL;
+  g_autoptr(SatchelSmtpClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server->implicit_tls = TRUE;
+  server->silent_at = "EHLO";
+  server_start (server);
+  account = make_account (server, SATCHEL_SECURITY_TLS);
+  satchel_account_set_timeout (account, 1);
+  trust_test_ca (account);
+  client = make_client (account, session);
+
+  g_assert_false (satchel_smtp_client_connect (client, NULL, &error));
+  g_assert_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_TIMED_OUT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "(EHLO)"));
+  g_clear_object (&client);
+  server_join (server);
+}
+
+static void
 test_huge_line (void)
 {
   g_autoptr(TestServer) server = server_new ();
@@ -1695,6 +1805,9 @@ main (int    argc,
   g_test_add_func ("/satchel/smtp/client/auth/plaintext-allowed", test_auth_plaintext_allowed);
   g_test_add_func ("/satchel/smtp/client/timeout/greeting", test_timeout_greeting);
   g_test_add_func ("/satchel/smtp/client/timeout/mail", test_timeout_mail);
+  g_test_add_func ("/satchel/smtp/client/timeout/tls", test_timeout_tls);
+  g_test_add_func ("/satchel/smtp/client/greeting-refused", test_greeting_refused);
+  g_test_add_func ("/satchel/smtp/client/send/mail-refused", test_mail_refused);
   g_test_add_func ("/satchel/smtp/client/protocol/huge-line", test_huge_line);
   g_test_add_func ("/satchel/smtp/client/connect/refused", test_connection_refused);
   g_test_add_func ("/satchel/smtp/client/cancel", test_cancel);

@@ -505,7 +505,7 @@ read_line (SatchelSmtpClient  *self,
 
   close_connection (self);
   g_set_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_PROTOCOL,
-               _("The server %s sent a reply line longer than %u bytes while %s"),
+               _("The server %s sent a reply line longer than %u bytes while %s."),
                self->where, (guint) SATCHEL_SMTP_MAX_LINE,
                satchel_smtp_step_describe (self->step));
   return FALSE;
