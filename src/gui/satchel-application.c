@@ -13,6 +13,7 @@
 
 #include "satchel-application.h"
 #include "satchel-mime.h"
+#include "satchel-resources.h"
 #include "satchel-window.h"
 
 struct _SatchelApplication
@@ -99,6 +100,8 @@ satchel_application_class_init (SatchelApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  satchel_register_resource ();
 
   object_class->finalize = satchel_application_finalize;
   app_class->startup = satchel_application_startup;

@@ -8,25 +8,39 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "satchel-account-store.h"
 #include "satchel-application.h"
+#include "satchel-paths.h"
 #include "satchel-window.h"
 
 /* Activates the real application and hands its window to @check once
  * it is mapped. */
 typedef void (*WindowCheck) (GtkWindow *window);
 
-static void
-on_window_mapped (GtkWidget *widget,
-                  gpointer   user_data)
+typedef struct
 {
-  WindowCheck check = (WindowCheck) user_data;
-  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (widget)));
+  GtkWindow   *window;
+  WindowCheck  check;
+} PendingCheck;
 
-  check (GTK_WINDOW (widget));
+/* Runs the check from the main loop, once the window has been shown,
+ * then quits the application. */
+static gboolean
+run_check_idle (gpointer user_data)
+{
+  PendingCheck *pending = user_data;
+  GApplication *app = G_APPLICATION (gtk_window_get_application (pending->window));
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pending->window)));
+  pending->check (pending->window);
   g_application_quit (app);
+  g_free (pending);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -34,10 +48,13 @@ on_activate_after (GApplication *app,
                    gpointer      user_data)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  PendingCheck *pending = g_new0 (PendingCheck, 1);
 
   g_assert_nonnull (window);
   g_assert_true (SATCHEL_IS_WINDOW (window));
-  g_signal_connect (window, "map", G_CALLBACK (on_window_mapped), user_data);
+  pending->window = window;
+  pending->check = (WindowCheck) user_data;
+  g_idle_add (run_check_idle, pending);
 }
 
 static void
@@ -101,11 +118,21 @@ have_display (void)
   return FALSE;
 }
 
+/* Each test starts without accounts. */
+static void
+reset_accounts (void)
+{
+  g_autofree char *path = satchel_paths_accounts_file ();
+
+  g_assert_true (g_remove (path) == 0 || errno == ENOENT);
+}
+
 static void
 test_window_no_account (void)
 {
   if (!have_display ())
     return;
+  reset_accounts ();
   run_app (check_no_account);
 }
 
@@ -118,6 +145,7 @@ test_window_one_account (void)
 
   if (!have_display ())
     return;
+  reset_accounts ();
   satchel_account_set_address (account, "me@example.com");
   satchel_account_set_host (account, "smtp.example.com");
   satchel_account_store_add (store, account, &error);
@@ -130,7 +158,24 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
+  g_autofree char *home = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Private user folders, but not G_TEST_OPTION_ISOLATE_DIRS: that also
+   * hides the system data folders, and with them the MIME database GTK
+   * needs to load the application's SVG icon. */
+  home = g_dir_make_tmp ("satchel-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", home, TRUE);
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
+
+      g_setenv (vars[i], dir, TRUE);
+    }
+
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/satchel/gui/window/no-account", test_window_no_account);
   g_test_add_func ("/satchel/gui/window/one-account", test_window_one_account);

@@ -34,7 +34,8 @@ class SendmailTests(SatchelTestCase):
 
     def test_take_recipients_strips_bcc(self):
         self.cli("sendmail", "-t", "-oi", "-oem", input=MESSAGE)
-        mail_from, rcpts, raw, msg = self.server.messages[0]
+        mail_from, rcpts, raw = self.server.messages[0]
+        msg = parse(raw)
         self.assertEqual(mail_from, "alice@example.com")
         self.assertEqual(sorted(rcpts), ["bob@example.com", "carol@example.com",
                                          "secret@example.com"])
@@ -51,14 +52,15 @@ class SendmailTests(SatchelTestCase):
         message = MESSAGE.replace("Bcc: secret@example.com\n", "") \
             .replace("Subject:", "Message-ID: <patch-1@example.com>\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nSubject:")
         self.cli("sendmail", "-i", "bob@example.com", "carol@example.com", input=message)
-        _, rcpts, raw, msg = self.server.messages[0]
+        _, rcpts, raw = self.server.messages[0]
+        msg = parse(raw)
         self.assertEqual(rcpts, ["bob@example.com", "carol@example.com"])
         self.assertEqual(msg["Message-ID"], "<patch-1@example.com>")
         self.assertEqual(msg["Date"], "Mon, 23 Nov 2026 10:00:00 +0000")
 
     def test_arguments_only_without_t(self):
         self.cli("sendmail", "--", "dave@example.com", input=MESSAGE)
-        _, rcpts, raw, _ = self.server.messages[0]
+        _, rcpts, raw = self.server.messages[0]
         self.assertEqual(rcpts, ["dave@example.com"])
         self.assertNotIn(b"Bcc:", raw)
 
