@@ -13,6 +13,7 @@
 
 #include "satchel-account.h"
 
+#include "satchel-address.h"
 #include "satchel-error.h"
 
 #include <string.h>
@@ -151,16 +152,16 @@ find_mechanism (const char *mechanism)
   return NULL;
 }
 
-/* A plain check of the shape of an address: one "@" between a local part
- * and a domain, neither empty, no spaces or control characters.
- *
- * TODO: satchel-address (satchel_address_parse()) validates strictly;
- * use it here once that unit is implemented, so that an account accepts
- * exactly the addresses a message does. */
+/* The account's address is a bare addr-spec: first the plain shape (with
+ * messages that say what is missing), then the same strict parser that
+ * messages use, so an account accepts exactly the addresses a message
+ * does. */
 static gboolean
 check_address (const char  *address,
                GError     **error)
 {
+  g_autoptr(SatchelAddress) parsed = NULL;
+  g_autoptr(GError) local_error = NULL;
   const char *at;
 
   if (!g_utf8_validate (address, -1, NULL))
@@ -208,6 +209,14 @@ check_address (const char  *address,
       g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_INVALID,
                    _("The address “%s” is not valid: the domain after “@” is empty."),
                    address);
+      return FALSE;
+    }
+
+  parsed = satchel_address_parse (address, &local_error);
+  if (parsed == NULL)
+    {
+      g_set_error_literal (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_INVALID,
+                           local_error->message);
       return FALSE;
     }
 
