@@ -1670,6 +1670,31 @@ test_timeout_tls (void)
 }
 
 static void
+test_timeout_handshake (void)
+{
+  g_autoptr(TestServer) server = server_new ();
+  g_autoptr(Session) session = session_new ();
+  g_autoptr(SatchelAccount) account = NULL;
+  g_autoptr(SatchelSmtpClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Accepts the connection and never answers the ClientHello. */
+  server->silent_greeting = TRUE;
+  server_start (server);
+  account = make_account (server, SATCHEL_SECURITY_TLS);
+  satchel_account_set_timeout (account, 1);
+  trust_test_ca (account);
+  client = make_client (account, session);
+
+  g_assert_false (satchel_smtp_client_connect (client, NULL, &error));
+  g_assert_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_TIMED_OUT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "TLS handshake"));
+  g_clear_object (&client);
+  server_join (server);
+}
+
+static void
 test_huge_line (void)
 {
   g_autoptr(TestServer) server = server_new ();
@@ -1806,6 +1831,7 @@ main (int    argc,
   g_test_add_func ("/satchel/smtp/client/timeout/greeting", test_timeout_greeting);
   g_test_add_func ("/satchel/smtp/client/timeout/mail", test_timeout_mail);
   g_test_add_func ("/satchel/smtp/client/timeout/tls", test_timeout_tls);
+  g_test_add_func ("/satchel/smtp/client/timeout/handshake", test_timeout_handshake);
   g_test_add_func ("/satchel/smtp/client/greeting-refused", test_greeting_refused);
   g_test_add_func ("/satchel/smtp/client/send/mail-refused", test_mail_refused);
   g_test_add_func ("/satchel/smtp/client/protocol/huge-line", test_huge_line);
