@@ -1119,6 +1119,8 @@ test_auth_plain (void)
   encoded_password = g_base64_encode ((const guchar *) PASSWORD, strlen (PASSWORD));
   g_assert_nonnull (strstr (transcript, "C: AUTH PLAIN <redacted"));
   g_assert_nonnull (strstr (transcript, "S: 235 2.7.0"));
+  g_assert_nonnull (strstr (transcript, "; certificate: CN=localhost; issuer: CN=localhost; SHA-256 "));
+  g_assert_true (g_str_has_prefix (transcript, "S: <TLSv1."));
   g_assert_null (strstr (transcript, PASSWORD));
   g_assert_null (strstr (transcript, plain));
   g_assert_null (strstr (transcript, encoded_password));

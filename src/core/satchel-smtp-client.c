@@ -628,8 +628,8 @@ on_connect_ready (GObject      *source,
 {
   ConnectData *data = user_data;
 
-  data->connection = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source),
-                                                             result, &data->error);
+  data->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (source),
+                                                     result, &data->error);
   data->done = TRUE;
 }
 
@@ -664,6 +664,7 @@ open_connection (SatchelSmtpClient  *self,
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GCancellable) own = g_cancellable_new ();
   g_autoptr(GSource) timer = NULL;
+  g_autoptr(GSocketConnectable) address = NULL;
   ConnectData data = { 0 };
   gulong handler = 0;
 
@@ -685,8 +686,10 @@ open_connection (SatchelSmtpClient  *self,
   g_source_set_callback (timer, on_connect_timeout, &data, NULL);
   g_source_attach (timer, context);
 
-  g_socket_client_connect_to_host_async (client, self->host, self->port, own,
-                                         on_connect_ready, &data);
+  /* Not g_socket_client_connect_to_host(): it would read a port out of
+   * a host name such as "example.com:25". */
+  address = g_network_address_new (self->host, self->port);
+  g_socket_client_connect_async (client, address, own, on_connect_ready, &data);
   while (!data.done)
     g_main_context_iteration (context, TRUE);
 
@@ -939,6 +942,33 @@ set_certificate_error (SatchelSmtpClient  *self,
     }
 }
 
+static const char *describe_protocol_version (GTlsProtocolVersion version);
+
+/* The certificate in the transcript: who it names, who issued it, its
+ * fingerprint. */
+static void
+transcribe_certificate (SatchelSmtpClient *self,
+                        const char        *tls)
+{
+  g_autofree char *subject = NULL;
+  g_autofree char *issuer = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *line = NULL;
+
+  if (self->transcript_func == NULL || self->peer_certificate == NULL)
+    return;
+
+  subject = g_tls_certificate_get_subject_name (self->peer_certificate);
+  issuer = g_tls_certificate_get_issuer_name (self->peer_certificate);
+  hex = satchel_certificate_fingerprint (self->peer_certificate);
+  fingerprint = format_fingerprint (hex != NULL ? hex : "");
+  line = g_strdup_printf ("<%s; certificate: %s; issuer: %s; SHA-256 %s>",
+                          tls, subject ? subject : "?", issuer ? issuer : "?",
+                          fingerprint);
+  transcribe (self, TRUE, line);
+}
+
 static const char *
 describe_protocol_version (GTlsProtocolVersion version)
 {
@@ -1011,7 +1041,10 @@ set_handshake_error (SatchelSmtpClient  *self,
   close_connection (self);
 
   if (self->certificate_rejected && self->peer_certificate != NULL)
-    set_certificate_error (self, error);
+    {
+      transcribe_certificate (self, "TLS handshake refused");
+      set_certificate_error (self, error);
+    }
   else if (plain_smtp)
     g_set_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_TLS_FAILED,
                  _("The server %s does not speak TLS on this port: it seems to "
@@ -1090,6 +1123,13 @@ start_tls (SatchelSmtpClient  *self,
   self->tls = G_TLS_CONNECTION (g_steal_pointer (&stream));
   self->input = g_io_stream_get_input_stream (G_IO_STREAM (self->tls));
   self->output = g_io_stream_get_output_stream (G_IO_STREAM (self->tls));
+
+  if (self->transcript_func != NULL)
+    {
+      g_autofree char *description = satchel_smtp_client_dup_tls_description (self);
+
+      transcribe_certificate (self, description);
+    }
 
   /* No API sets a minimum version in GLib 2.74: check afterwards. */
   version = g_tls_connection_get_protocol_version (self->tls);

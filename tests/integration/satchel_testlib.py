@@ -55,7 +55,9 @@ class Recorder:
     def __init__(self, reject_prefix="reject"):
         self.messages = []  # (mail_from, rcpt_tos, raw bytes)
         self.mail_commands = 0
-        self.auth_attempts = []  # (mechanism, login)
+        # Not "auth_…": aiosmtpd would take it for an AUTH mechanism.
+        # Not named auth_…: aiosmtpd takes such attributes for mechanisms.
+        self.tried_logins = []  # (mechanism, login)
         self.reject_prefix = reject_prefix
         self.lock = threading.Lock()
 
@@ -85,8 +87,10 @@ class Recorder:
             login = auth_data.login.decode()
             password = auth_data.password.decode()
         with self.lock:
-            self.auth_attempts.append((mechanism, login))
-        return AuthResult(success=(login == USER and password == PASSWORD))
+            self.tried_logins.append((mechanism, login))
+        # handled=False: aiosmtpd then answers 535 itself on failure.
+        return AuthResult(success=(login == USER and password == PASSWORD),
+                          handled=False)
 
 
 def server_tls_context():

@@ -25,7 +25,7 @@ class AccountTests(SatchelTestCase):
             self.assertEqual(stat.S_IMODE(os.stat(ini_path).st_mode), 0o600)
             self.assertEqual(secret_lookup(account_id(self, "work")), PASSWORD)
             # add saves without connecting
-            self.assertEqual(server.recorder.auth_attempts, [])
+            self.assertEqual(server.recorder.tried_logins, [])
 
     def test_list_format(self):
         with Server("starttls") as server:
@@ -68,13 +68,13 @@ class AccountTests(SatchelTestCase):
             self.add_account("work", server)
             proc = self.cli("account", "verify", "work")
             self.assertIn("work", proc.out)
-            self.assertEqual(server.recorder.auth_attempts[-1][1], USER)
+            self.assertEqual(server.recorder.tried_logins[-1][1], USER)
 
     def test_verify_implicit_tls(self):
         with Server("tls") as server:
             self.add_account("tls", server)
             self.cli("account", "verify", "tls")
-            self.assertEqual(len(server.recorder.auth_attempts), 1)
+            self.assertEqual(len(server.recorder.tried_logins), 1)
 
     def test_add_verify_wrong_password_not_saved(self):
         with Server("starttls") as server:
@@ -89,20 +89,20 @@ class AccountTests(SatchelTestCase):
         with Server("starttls") as server:
             self.add_account("work", server, "--verify")
             self.assertIn("work\t", self.cli("account", "list").out)
-            self.assertEqual(len(server.recorder.auth_attempts), 1)
+            self.assertEqual(len(server.recorder.tried_logins), 1)
 
     def test_login_mechanism(self):
         with Server("starttls") as server:
             self.add_account("work", server, "--auth", "LOGIN")
             self.cli("account", "verify", "work")
-            self.assertEqual(server.recorder.auth_attempts[-1][0], "LOGIN")
+            self.assertEqual(server.recorder.tried_logins[-1][0], "LOGIN")
 
     def test_untrusted_certificate_refused(self):
         with Server("starttls") as server:
             self.add_account("work", server, "--no-ca")
             proc = self.cli("account", "verify", "work", expect=EX_UNAVAILABLE)
             self.assertIn("certificate", proc.err.lower())
-            self.assertEqual(server.recorder.auth_attempts, [])
+            self.assertEqual(server.recorder.tried_logins, [])
 
     def test_ca_file_trusts(self):
         with Server("tls") as server:
@@ -133,22 +133,22 @@ class AccountTests(SatchelTestCase):
                      "--port", str(server.port))
             proc = self.cli("account", "verify", "work", expect=EX_UNAVAILABLE)
             self.assertIn("STARTTLS", proc.err)
-            self.assertEqual(server.recorder.auth_attempts, [])
+            self.assertEqual(server.recorder.tried_logins, [])
             # and no message goes either
             self.cli("send", "--account", "work", "--to", "bob@example.com",
                      "--subject", "s", "--body", "b", expect=EX_UNAVAILABLE)
             self.assertEqual(server.recorder.mail_commands, 0)
-            self.assertEqual(server.recorder.auth_attempts, [])
+            self.assertEqual(server.recorder.tried_logins, [])
 
     def test_plaintext_auth_needs_permission(self):
         with Server("plain-auth") as server:
             self.add_account("work", server)
             proc = self.cli("account", "verify", "work", expect=EX_CONFIG)
             self.assertIn("--allow-plaintext-auth", proc.err)
-            self.assertEqual(server.recorder.auth_attempts, [])
+            self.assertEqual(server.recorder.tried_logins, [])
             self.cli("account", "edit", "work", "--allow-plaintext-auth")
             self.cli("account", "verify", "work")
-            self.assertEqual(len(server.recorder.auth_attempts), 1)
+            self.assertEqual(len(server.recorder.tried_logins), 1)
 
     def test_password_command(self):
         with Server("starttls") as server:
