@@ -18,6 +18,7 @@
 #include "satchel-error.h"
 #include "satchel-mime.h"
 #include "satchel-outbox.h"
+#include "satchel-paths.h"
 #include "satchel-secret.h"
 #include "satchel-sender.h"
 
@@ -1520,10 +1521,7 @@ main (int   argc,
   Cli cli = { 0 };
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  satchel_paths_init_i18n ();
   g_set_prgname ("satchel-cli");
 
   satchel_mime_init ();

@@ -14,6 +14,7 @@
 #include "satchel-paths.h"
 
 #include <errno.h>
+#include <locale.h>
 
 #define APP_DIR "satchel"
 
@@ -80,4 +81,15 @@ satchel_paths_ensure_dir (const char  *path,
                _("Could not create the folder “%s”: %s"),
                path, g_strerror (saved_errno));
   return FALSE;
+}
+
+void
+satchel_paths_init_i18n (void)
+{
+  const char *dir = g_getenv ("SATCHEL_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, dir != NULL && *dir != '\0' ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }

@@ -25,4 +25,10 @@ char     *satchel_paths_state_dir     (void);   /* $XDG_STATE_HOME/satchel */
 gboolean  satchel_paths_ensure_dir    (const char  *path,
                                        GError     **error);
 
+/* Sets the locale from the environment and binds Satchel's translations:
+ * from $SATCHEL_LOCALEDIR when set (build-aux/run points it at the build
+ * folder, so an uninstalled build speaks the user's language), else from
+ * the installed locale folder. Call first thing in main(). */
+void      satchel_paths_init_i18n     (void);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include "satchel-application.h"
+#include "satchel-paths.h"
 
 int
 main (int   argc,
@@ -18,10 +19,7 @@ main (int   argc,
 {
   g_autoptr(SatchelApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  satchel_paths_init_i18n ();
 
   app = satchel_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
