@@ -332,23 +332,33 @@ item_to_data (SatchelOutboxItem *item,
 }
 
 /* Optional keys: a missing one is 0, a malformed one makes the whole
- * file unreadable (better to leave it alone than to guess). */
+ * file unreadable (better to leave it alone than to guess). Takes
+ * @local_error, the error of the read, and says whether to go on. */
+static gboolean
+accept_missing_key (GError  *local_error,
+                    GError **error)
+{
+  if (local_error == NULL)
+    return TRUE;
+  if (g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
+    {
+      g_error_free (local_error);
+      return TRUE;
+    }
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
+
 static gboolean
 read_int64 (GKeyFile    *key_file,
             const char  *key,
             gint64      *value,
             GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  GError *local_error = NULL;
 
   *value = g_key_file_get_int64 (key_file, GROUP, key, &local_error);
-  if (local_error == NULL)
-    return TRUE;
-  *value = 0;
-  if (g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
-    return TRUE;
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  return accept_missing_key (local_error, error);
 }
 
 static gboolean
@@ -357,16 +367,10 @@ read_uint64 (GKeyFile    *key_file,
              guint64     *value,
              GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  GError *local_error = NULL;
 
   *value = g_key_file_get_uint64 (key_file, GROUP, key, &local_error);
-  if (local_error == NULL)
-    return TRUE;
-  *value = 0;
-  if (g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
-    return TRUE;
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  return accept_missing_key (local_error, error);
 }
 
 static gboolean
@@ -375,16 +379,10 @@ read_boolean (GKeyFile    *key_file,
               gboolean    *value,
               GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  GError *local_error = NULL;
 
   *value = g_key_file_get_boolean (key_file, GROUP, key, &local_error);
-  if (local_error == NULL)
-    return TRUE;
-  *value = FALSE;
-  if (g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
-    return TRUE;
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  return accept_missing_key (local_error, error);
 }
 
 static gboolean
@@ -393,16 +391,12 @@ read_string (GKeyFile    *key_file,
              char       **value,
              GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  GError *local_error = NULL;
   char *text;
 
   text = g_key_file_get_string (key_file, GROUP, key, &local_error);
-  if (local_error != NULL &&
-      !g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!accept_missing_key (local_error, error))
+    return FALSE;
 
   g_free (*value);
   *value = text;
