@@ -16,6 +16,7 @@
 #include "satchel-error.h"
 #include "satchel-mime.h"
 #include "satchel-secret.h"
+#include "satchel-transcript.h"
 
 #include <string.h>
 
@@ -137,17 +138,30 @@ open_session (SatchelSmtpClient       *client,
   return TRUE;
 }
 
+/* Every session is logged in @transcript, which passes the lines on to
+ * the caller's transcript hook. */
+static SatchelTranscript *
+open_transcript (const char             *what,
+                 const char             *name,
+                 SatchelAccount         *account,
+                 const SatchelSendHooks *hooks)
+{
+  return satchel_transcript_new (NULL, what, name, account,
+                                 hooks != NULL ? hooks->transcript : NULL,
+                                 hooks != NULL ? hooks->user_data : NULL);
+}
+
 static SatchelSmtpClient *
 make_client (SatchelAccount         *account,
-             const SatchelSendHooks *hooks)
+             const SatchelSendHooks *hooks,
+             SatchelTranscript      *transcript)
 {
   SatchelSmtpClient *client = satchel_smtp_client_new (account);
 
+  satchel_smtp_client_set_transcript_func (client, satchel_transcript_add_line,
+                                           transcript);
   if (hooks != NULL)
     {
-      if (hooks->transcript != NULL)
-        satchel_smtp_client_set_transcript_func (client, hooks->transcript,
-                                                 hooks->user_data);
       if (hooks->step != NULL)
         satchel_smtp_client_set_step_func (client, hooks->step,
                                            hooks->user_data);
@@ -164,7 +178,9 @@ satchel_sender_verify_sync (SatchelAccount          *account,
                             GCancellable            *cancellable,
                             GError                 **error)
 {
+  g_autoptr(SatchelTranscript) transcript = NULL;
   g_autoptr(SatchelSmtpClient) client = NULL;
+  g_autoptr(GError) local_error = NULL;
   char *password = NULL;
   const SatchelSmtpCapabilities *caps;
   gboolean ok;
@@ -174,8 +190,10 @@ satchel_sender_verify_sync (SatchelAccount          *account,
   if (!fetch_password (account, hooks, &password, cancellable, error))
     return FALSE;
 
-  client = make_client (account, hooks);
-  ok = open_session (client, password, cancellable, error);
+  transcript = open_transcript ("verify", satchel_account_get_name (account),
+                                account, hooks);
+  client = make_client (account, hooks, transcript);
+  ok = open_session (client, password, cancellable, &local_error);
   g_clear_pointer (&password, password_free);
 
   caps = satchel_smtp_client_get_capabilities (client);
@@ -185,6 +203,9 @@ satchel_sender_verify_sync (SatchelAccount          *account,
   if (ok)
     satchel_smtp_client_quit (client, cancellable);
 
+  satchel_transcript_finish (transcript, local_error);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
   return ok;
 }
 
@@ -436,6 +457,7 @@ satchel_sender_send_item_sync (SatchelContext          *context,
   SatchelOutbox *outbox;
   SatchelAccountStore *accounts;
   g_autoptr(SatchelAccount) account = NULL;
+  g_autoptr(SatchelTranscript) transcript = NULL;
   g_autoptr(SatchelSmtpClient) client = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInputStream) input = NULL;
@@ -493,7 +515,9 @@ satchel_sender_send_item_sync (SatchelContext          *context,
   file = g_file_new_for_path (path);
   input = g_file_read (file, cancellable, &local_error);
 
-  client = make_client (account, hooks);
+  transcript = open_transcript ("send", satchel_outbox_item_get_id (item),
+                                account, hooks);
+  client = make_client (account, hooks, transcript);
   if (input != NULL &&
       open_session (client, password, cancellable, &local_error))
     {
@@ -521,12 +545,14 @@ satchel_sender_send_item_sync (SatchelContext          *context,
 
   if (!ok)
     {
+      satchel_transcript_finish (transcript, local_error);
       record_failure (outbox, item, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       goto out;
     }
 
   satchel_smtp_client_quit (client, cancellable);
+  satchel_transcript_finish (transcript, NULL);
   g_clear_object (&input);
 
   /* The server has it: it must not stay in the outbox, whatever happens
