@@ -189,13 +189,17 @@ set_value_error (GError     **error,
                  const char  *value,
                  const char  *expected)
 {
+  /* The file is not known to be UTF-8: error messages must be. */
+  g_autofree char *shown_group = g_utf8_make_valid (group, -1);
+  g_autofree char *shown_value = g_utf8_make_valid (value, -1);
+
   /* Translators: the file, the group, the key, what the value must be
    * (“a port number from 1 to 65535”, “true or false”…), the value. */
   g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_FILE,
                _("The accounts file “%s” has a wrong value in the group [%s]: "
                  "“%s” must be %s, not “%s”. Satchel will not overwrite the "
                  "file: fix it or move it away, then try again."),
-               path, group, key, expected, value);
+               path, shown_group, key, expected, shown_value);
 }
 
 static void
@@ -205,11 +209,15 @@ set_key_error (GError      **error,
                const char   *key,
                const GError *local_error)
 {
+  /* GKeyFile quotes a value that is not UTF-8 as it is. */
+  g_autofree char *shown_group = g_utf8_make_valid (group, -1);
+  g_autofree char *shown_message = g_utf8_make_valid (local_error->message, -1);
+
   g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_FILE,
                _("The accounts file “%s” has a wrong value in the group [%s] "
                  "for “%s”: %s. Satchel will not overwrite the file: fix it "
                  "or move it away, then try again."),
-               path, group, key, local_error->message);
+               path, shown_group, key, shown_message);
 }
 
 /* Reads an optional string: *@out is NULL when the key is absent. */
@@ -336,6 +344,19 @@ parse_account (GKeyFile    *key_file,
                      "account name. Satchel will not overwrite the file: fix "
                      "it or move it away, then try again."),
                    path, group);
+      return NULL;
+    }
+  /* GKeyFile does not check group names: a name that is not UTF-8 would
+   * reach the collation and the account list as it is. */
+  if (!g_utf8_validate (name, -1, NULL))
+    {
+      g_autofree char *shown_group = g_utf8_make_valid (group, -1);
+
+      g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_FILE,
+                   _("The accounts file “%s” has a group [%s] whose name is "
+                     "not UTF-8 text. Satchel will not overwrite the file: "
+                     "fix it or move it away, then try again."),
+                   path, shown_group);
       return NULL;
     }
 
@@ -467,10 +488,13 @@ read_key_file (SatchelAccountStore  *self,
                                   G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS,
                                   &local_error))
     {
+      /* GKeyFile quotes the bad line as it is, UTF-8 or not. */
+      g_autofree char *shown_message = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_FILE,
                    _("The accounts file “%s” is damaged: %s. Satchel will not "
                      "overwrite it: fix the file or move it away, then try again."),
-                   self->path, local_error->message);
+                   self->path, shown_message);
       return NULL;
     }
 
