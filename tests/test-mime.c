@@ -600,6 +600,132 @@ test_display_name_and_special_content_id (Fixture       *fixture,
   g_object_unref (parsed);
 }
 
+/* Writes @mime with @options (NULL: GMime's defaults, LF). */
+static GBytes *
+write_with_options (GMimeObject        *object,
+                    GMimeFormatOptions *options)
+{
+  GMimeStream *stream = g_mime_stream_mem_new ();
+  GByteArray *array;
+  GBytes *bytes;
+
+  g_assert_cmpint (g_mime_object_write_to_stream (object, options, stream), >=, 0);
+  array = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  bytes = g_bytes_new (array->data, array->len);
+  g_object_unref (stream);
+  return bytes;
+}
+
+/* Attachments are base64-encoded by Satchel's own encoder, straight from
+ * the file in large blocks: its output must be the very bytes GMime's
+ * encoder gives (76-character lines, the last one padded, nothing for an
+ * empty file), with CRLF and with LF, at every length that ends a line,
+ * a 3-octet group or a read block (16384 lines of 57 octets) early, on
+ * time or late. */
+static void
+test_attachment_encoding_matches_gmime (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  static const gsize block = 16384 * 57;
+  const gsize sizes[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 54, 55, 56, 57, 58, 59, 60,
+                          113, 114, 115, 171, 1000, block - 1, block, block + 1,
+                          block + 57, 2 * block + 58 };
+  g_autofree guchar *content = g_malloc (2 * block + 58);
+  guint32 seed = 4;
+
+  for (gsize i = 0; i < 2 * block + 58; i++)
+    {
+      seed = seed * 1103515245 + 12345;
+      content[i] = seed >> 24;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(SatchelMessage) message = new_message ("Encoding", "Body");
+      g_autofree char *name = g_strdup_printf ("file-%" G_GSIZE_FORMAT ".bin", sizes[i]);
+      g_autofree char *path = make_file (fixture, name, content, sizes[i]);
+      g_autoptr(GError) error = NULL;
+      GMimeFormatOptions *dos = g_mime_format_options_new ();
+      GMimeMessage *mime;
+      GMimeObject *part;
+      GMimeStream *memory;
+      GMimeDataWrapper *wrapper;
+
+      g_mime_format_options_set_newline_format (dos, GMIME_NEWLINE_FORMAT_DOS);
+      satchel_message_add_attachment (message, SATCHEL_ATTACHMENT_FILE, path, NULL);
+      mime = satchel_mime_build (message, &error);
+      g_assert_no_error (error);
+      part = g_mime_multipart_get_part (GMIME_MULTIPART (g_mime_message_get_mime_part (mime)), 1);
+      g_assert_cmpint (g_mime_part_get_content_encoding (GMIME_PART (part)), ==,
+                       GMIME_CONTENT_ENCODING_BASE64);
+
+      {
+        g_autoptr(GBytes) ours_dos = write_with_options (GMIME_OBJECT (mime), dos);
+        g_autoptr(GBytes) ours_unix = write_with_options (part, NULL);
+        g_autoptr(GBytes) theirs_dos = NULL;
+        g_autoptr(GBytes) theirs_unix = NULL;
+        g_autoptr(GBytes) wire = NULL;
+
+        /* The same part over a memory stream: GMime's own encoder. */
+        memory = g_mime_stream_mem_new_with_buffer ((const char *) content, sizes[i]);
+        wrapper = g_mime_data_wrapper_new_with_stream (memory, GMIME_CONTENT_ENCODING_DEFAULT);
+        g_mime_part_set_content (GMIME_PART (part), wrapper);
+        g_object_unref (wrapper);
+        g_object_unref (memory);
+        theirs_dos = write_with_options (GMIME_OBJECT (mime), dos);
+        theirs_unix = write_with_options (part, NULL);
+
+        g_assert_cmpmem (g_bytes_get_data (ours_dos, NULL), g_bytes_get_size (ours_dos),
+                         g_bytes_get_data (theirs_dos, NULL), g_bytes_get_size (theirs_dos));
+        g_assert_cmpmem (g_bytes_get_data (ours_unix, NULL), g_bytes_get_size (ours_unix),
+                         g_bytes_get_data (theirs_unix, NULL), g_bytes_get_size (theirs_unix));
+        assert_wire_form (ours_dos, TRUE);
+      }
+
+      g_mime_format_options_free (dos);
+      g_object_unref (mime);
+      g_unlink (path);
+    }
+}
+
+/* The written message decodes to the file, and satchel_mime_write() counts
+ * every byte, across several read blocks. */
+static void
+test_attachment_round_trip (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const gsize size = 3 * 16384 * 57 + 1234;
+  g_autofree guchar *content = g_malloc (size);
+  g_autoptr(SatchelMessage) message = new_message ("Round trip", "Body");
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  GMimeMessage *parsed;
+  GMimeObject *part;
+  guint32 seed = 7;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      seed = seed * 1103515245 + 12345;
+      content[i] = seed >> 24;
+    }
+  path = make_file (fixture, "round-trip.bin", content, size);
+  satchel_message_add_attachment (message, SATCHEL_ATTACHMENT_FILE, path, NULL);
+  bytes = build_and_write (message);
+  assert_wire_form (bytes, TRUE);
+
+  parsed = parse_back (bytes);
+  part = find_by_filename (GMIME_MULTIPART (g_mime_message_get_mime_part (parsed)),
+                           "round-trip.bin");
+  g_assert_nonnull (part);
+  {
+    g_autoptr(GBytes) decoded = decode_part (part);
+
+    g_assert_cmpmem (g_bytes_get_data (decoded, NULL), g_bytes_get_size (decoded),
+                     content, size);
+  }
+  g_object_unref (parsed);
+}
+
 static void
 test_long_headers (void)
 {
@@ -1199,6 +1325,10 @@ main (int   argc,
               fixture_set_up, test_display_name_and_special_content_id, fixture_tear_down);
   g_test_add ("/satchel/mime/attachment-gone", Fixture, NULL,
               fixture_set_up, test_attachment_gone, fixture_tear_down);
+  g_test_add ("/satchel/mime/attachment-encoding", Fixture, NULL,
+              fixture_set_up, test_attachment_encoding_matches_gmime, fixture_tear_down);
+  g_test_add ("/satchel/mime/attachment-round-trip", Fixture, NULL,
+              fixture_set_up, test_attachment_round_trip, fixture_tear_down);
   g_test_add_func ("/satchel/mime/long-headers", test_long_headers);
   g_test_add_func ("/satchel/mime/extra-headers", test_extra_headers);
   g_test_add_func ("/satchel/mime/write-error", test_write_error);
