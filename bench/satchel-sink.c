@@ -13,9 +13,9 @@
  * too slow to measure a client. This one reads 1 MiB at a time, looks only
  * at the dots (base64 has none) to find the end of data, and keeps nothing.
  *
- * Plain C (glibc), no TLS. One process per connection. All socket I/O goes
- * through conn_read () and conn_write (), where STARTTLS can be added
- * later (issue 4). */
+ * Plain C (glibc); STARTTLS with OpenSSL when built with SINK_TLS
+ * (bench/run does; meson does when libssl is there). One process per
+ * connection. All socket I/O goes through conn_read () and conn_write (). */
 
 #define _GNU_SOURCE
 
@@ -42,6 +42,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef SINK_TLS
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#endif
+
 #define IN_BUFFER_SIZE (1024 * 1024)
 #define MAX_LINE 65536
 #define MAX_OUT (1024 * 1024)
@@ -64,6 +69,8 @@ typedef struct
   bool sha256;
   const char *save_dir;
   long delay_ms;
+  const char *tls_cert;      /* offer STARTTLS with this PEM certificate */
+  const char *tls_key;       /* and key */
   bool once;
   bool quiet;
 } Options;
@@ -74,6 +81,10 @@ static Options options = {
 };
 
 static int log_fd = STDOUT_FILENO;
+
+#ifdef SINK_TLS
+static SSL_CTX *tls_context;
+#endif
 
 /* ------------------------------------------------------------------ */
 /* SHA-256 (FIPS 180-4), so the sink needs nothing beyond glibc */
@@ -348,9 +359,15 @@ typedef struct
   char history[2];       /* the last two wire bytes before in_start */
   Sha256 sha;
   int save_fd;
+
+  bool start_tls;        /* STARTTLS answered: handshake next */
+  bool tls;              /* the session is encrypted */
+#ifdef SINK_TLS
+  SSL *ssl;
+#endif
 } Conn;
 
-/* The only places that touch the socket: STARTTLS would wrap these. */
+/* The only places that touch the socket. */
 static ssize_t
 conn_read (Conn   *c,
            void   *buffer,
@@ -358,6 +375,28 @@ conn_read (Conn   *c,
 {
   ssize_t n;
 
+#ifdef SINK_TLS
+  if (c->ssl != NULL)
+    {
+      size_t done = 0;
+
+      /* One record per SSL_read: take all that is already decrypted or
+       * waiting, up to the size, without blocking for more. */
+      do
+        {
+          int r = SSL_read (c->ssl, (char *) buffer + done,
+                            (int) (size - done > 1 << 30 ? 1 << 30 : size - done));
+
+          if (r <= 0)
+            return done > 0 ? (ssize_t) done : -1;
+          done += (size_t) r;
+        }
+      while (done + 16384 < size
+             && (SSL_pending (c->ssl) > 0
+                 || poll (&(struct pollfd) { .fd = c->fd, .events = POLLIN }, 1, 0) > 0));
+      return (ssize_t) done;
+    }
+#endif
   do
     n = recv (c->fd, buffer, size, 0);
   while (n < 0 && errno == EINTR);
@@ -369,6 +408,10 @@ conn_write (Conn       *c,
             const char *data,
             size_t      len)
 {
+#ifdef SINK_TLS
+  if (c->ssl != NULL)
+    return len == 0 || SSL_write (c->ssl, data, (int) len) == (int) len;
+#endif
   while (len > 0)
     {
       ssize_t n = send (c->fd, data, len, MSG_NOSIGNAL);
@@ -728,7 +771,11 @@ command_ehlo (Conn       *c,
   reply (c, "250-SIZE %llu", options.size_limit);
   reply (c, "250-8BITMIME");
   reply (c, "250-SMTPUTF8");
-  if (options.auth)
+  if (options.tls_cert != NULL && !c->tls)
+    reply (c, "250-STARTTLS");
+  /* With TLS on offer, AUTH only once the session is encrypted, as real
+   * submission servers do. */
+  if (options.auth && (options.tls_cert == NULL || c->tls))
     reply (c, "250-AUTH PLAIN LOGIN");
   reply (c, "250 ENHANCEDSTATUSCODES");
 }
@@ -900,6 +947,11 @@ handle_line (Conn *c,
     command_auth (c, arg);
   else if (has_prefix_nocase (line, "VRFY"))
     reply (c, "252 2.0.0 Cannot VRFY user");
+  else if (strcasecmp (line, "STARTTLS") == 0 && options.tls_cert != NULL && !c->tls)
+    {
+      reply (c, "220 2.0.0 Ready to start TLS");
+      c->start_tls = true;
+    }
   else if (has_prefix_nocase (line, "STARTTLS"))
     reply (c, "502 5.5.1 STARTTLS not offered");
   else
@@ -939,7 +991,45 @@ process_input (Conn *c)
         len--;
       line[len] = '\0';
       handle_line (c, line);
+      if (c->start_tls)
+        {
+          /* RFC 3207: whatever the client pipelined after STARTTLS is
+           * dropped. */
+          c->in_start = c->in_end;
+          return;
+        }
     }
+}
+
+/* After the 220 to STARTTLS: the handshake, then a fresh session. */
+static bool
+start_tls (Conn *c)
+{
+#ifdef SINK_TLS
+  while (c->n_marks > 0)
+    {
+      sleep_until (c->marks[c->n_marks - 1].due);
+      if (!flush_due (c, now_seconds ()))
+        return false;
+    }
+  c->ssl = SSL_new (tls_context);
+  if (c->ssl == NULL || SSL_set_fd (c->ssl, c->fd) != 1 || SSL_accept (c->ssl) != 1)
+    {
+      if (!options.quiet)
+        log_line ("tls-failed conn=%lu", c->id);
+      return false;
+    }
+  c->start_tls = false;
+  c->tls = true;
+  c->helo = false;
+  c->authenticated = false;
+  c->in_start = c->in_end = 0;
+  reset_envelope (c);
+  return true;
+#else
+  (void) c;
+  return false;
+#endif
 }
 
 static void
@@ -975,6 +1065,8 @@ serve (int           fd,
       ssize_t n;
 
       process_input (&c);
+      if (c.start_tls && !start_tls (&c))
+        break;
 
       now = now_seconds ();
       if (!flush_due (&c, now))
@@ -993,6 +1085,9 @@ serve (int           fd,
           struct pollfd pfd = { .fd = fd, .events = POLLIN };
           int wait_ms = (int) ((c.marks[0].due - now) * 1000.0) + 1;
 
+#ifdef SINK_TLS
+          if (c.ssl == NULL || SSL_pending (c.ssl) == 0)
+#endif
           if (poll (&pfd, 1, wait_ms) <= 0)
             continue;
         }
@@ -1023,6 +1118,13 @@ serve (int           fd,
               now_seconds () - c.connection_start);
   if (c.save_fd >= 0)
     close (c.save_fd);
+#ifdef SINK_TLS
+  if (c.ssl != NULL)
+    {
+      SSL_shutdown (c.ssl);
+      SSL_free (c.ssl);
+    }
+#endif
   close (fd);
   free (c.in);
   free (c.out);
@@ -1051,6 +1153,8 @@ usage (FILE *out)
     "  -x, --sha256          log the SHA-256 of each message (costs CPU)\n"
     "  -w, --save DIR        also write each message to DIR (dot-unstuffed)\n"
     "  -d, --delay MS        answer each command MS ms after it arrived\n"
+    "  -t, --tls CERT,KEY    offer STARTTLS with this PEM certificate and key;\n"
+    "                        AUTH is then offered only after STARTTLS\n"
     "  -1, --once            serve one connection in this process, then exit\n"
     "  -q, --quiet           log nothing\n"
     "  -h, --help            show this help\n"
@@ -1080,6 +1184,7 @@ parse_options (int    argc,
     { "sha256", no_argument, NULL, 'x' },
     { "save", required_argument, NULL, 'w' },
     { "delay", required_argument, NULL, 'd' },
+    { "tls", required_argument, NULL, 't' },
     { "once", no_argument, NULL, '1' },
     { "quiet", no_argument, NULL, 'q' },
     { "help", no_argument, NULL, 'h' },
@@ -1087,7 +1192,7 @@ parse_options (int    argc,
   };
   int opt;
 
-  while ((opt = getopt_long (argc, argv, "p:b:P:l:au:rs:xw:d:1qh",
+  while ((opt = getopt_long (argc, argv, "p:b:P:l:au:rs:xw:d:t:1qh",
                              long_options, NULL)) != -1)
     {
       char *colon;
@@ -1136,6 +1241,17 @@ parse_options (int    argc,
         case 'd':
           options.delay_ms = atol (optarg);
           break;
+        case 't':
+          colon = strchr (optarg, ',');
+          if (colon == NULL)
+            die ("--tls takes CERT,KEY");
+          *colon = '\0';
+          options.tls_cert = optarg;
+          options.tls_key = colon + 1;
+#ifndef SINK_TLS
+          die ("--tls: this sink was built without OpenSSL (SINK_TLS)");
+#endif
+          break;
         case '1':
           options.once = true;
           break;
@@ -1176,6 +1292,20 @@ main (int    argc,
       if (log_fd < 0)
         die ("cannot open %s: %s", options.log_file, strerror (errno));
     }
+
+#ifdef SINK_TLS
+  if (options.tls_cert != NULL)
+    {
+      tls_context = SSL_CTX_new (TLS_server_method ());
+      if (tls_context == NULL
+          || SSL_CTX_use_certificate_chain_file (tls_context, options.tls_cert) != 1
+          || SSL_CTX_use_PrivateKey_file (tls_context, options.tls_key, SSL_FILETYPE_PEM) != 1)
+        die ("cannot load %s and %s", options.tls_cert, options.tls_key);
+      SSL_CTX_set_min_proto_version (tls_context, TLS1_2_VERSION);
+      /* Whole writes: a reply is one SSL_write. */
+      SSL_CTX_set_mode (tls_context, SSL_MODE_AUTO_RETRY);
+    }
+#endif
 
   signal (SIGPIPE, SIG_IGN);
   /* Children are reaped by the kernel. */
