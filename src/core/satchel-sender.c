@@ -13,6 +13,7 @@
 
 #include "satchel-sender.h"
 
+#include "satchel-contact-store.h"
 #include "satchel-error.h"
 #include "satchel-mime.h"
 #include "satchel-secret.h"
@@ -554,6 +555,9 @@ satchel_sender_send_item_sync (SatchelContext          *context,
   satchel_smtp_client_quit (client, cancellable);
   satchel_transcript_finish (transcript, NULL);
   g_clear_object (&input);
+
+  /* Autocomplete offers frequent and recent recipients first. */
+  satchel_contacts_record_sent (satchel_outbox_item_get_recipients (item));
 
   /* The server has it: it must not stay in the outbox, whatever happens
    * to the copy in the sent folder. */
