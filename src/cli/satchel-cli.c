@@ -43,6 +43,7 @@ typedef struct
 {
   SatchelContext *context;
   gboolean        verbose;
+  gboolean        no_pipelining;  /* hidden send option, for bench/run */
 } Cli;
 
 typedef int (*CommandFunc) (Cli   *cli,
@@ -158,6 +159,43 @@ init_hooks (Cli              *cli,
   memset (hooks, 0, sizeof *hooks);
   if (cli->verbose)
     hooks->transcript = print_transcript_line;
+  hooks->pipelining_off = cli->no_pipelining;
+}
+
+/* With SATCHEL_BENCH_TIMINGS set, send prints "satchel-timing PHASE
+ * SECONDS" lines on stderr (seconds since the command started), so that
+ * bench/run can tell queueing from connecting and transferring. */
+static gint64 timing_origin;
+
+static void
+print_timing (const char *phase)
+{
+  if (timing_origin != 0)
+    g_printerr ("satchel-timing %s %.6f\n", phase,
+                (g_get_monotonic_time () - timing_origin) / 1e6);
+}
+
+static void
+print_step_timing (SatchelSmtpStep step,
+                   gpointer        user_data)
+{
+  static const char * const names[] = {
+    [SATCHEL_SMTP_STEP_RESOLVE] = "resolve",
+    [SATCHEL_SMTP_STEP_CONNECT] = "connect",
+    [SATCHEL_SMTP_STEP_TLS] = "tls",
+    [SATCHEL_SMTP_STEP_GREETING] = "greeting",
+    [SATCHEL_SMTP_STEP_EHLO] = "ehlo",
+    [SATCHEL_SMTP_STEP_STARTTLS] = "starttls",
+    [SATCHEL_SMTP_STEP_AUTH] = "auth",
+    [SATCHEL_SMTP_STEP_MAIL] = "mail",
+    [SATCHEL_SMTP_STEP_RCPT] = "rcpt",
+    [SATCHEL_SMTP_STEP_DATA] = "data",
+    [SATCHEL_SMTP_STEP_DATA_END] = "data-end",
+    [SATCHEL_SMTP_STEP_QUIT] = "quit",
+  };
+
+  if ((guint) step < G_N_ELEMENTS (names) && names[step] != NULL)
+    print_timing (names[step]);
 }
 
 /* Passwords ------------------------------------------------------------ */
@@ -920,8 +958,13 @@ send_queued_item (Cli               *cli,
   int status;
 
   init_hooks (cli, &hooks);
+  if (timing_origin != 0)
+    hooks.step = print_step_timing;
   if (satchel_sender_send_item_sync (cli->context, item, FALSE, &hooks, NULL, &error))
-    return 0;
+    {
+      print_timing ("sent");
+      return 0;
+    }
 
   status = exit_status_for_error (error);
   if (no_queue)
@@ -1011,9 +1054,15 @@ command_send (Cli   *cli,
       N_("On failure, remove the message from the outbox instead of keeping it"), NULL },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &cli->verbose,
       N_("Print the protocol transcript on standard error (passwords redacted)"), NULL },
+    /* For bench/run: the same session without PIPELINING. */
+    { "no-pipelining", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &cli->no_pipelining,
+      NULL, NULL },
     { NULL }
   };
   int status;
+
+  if (g_getenv ("SATCHEL_BENCH_TIMINGS") != NULL)
+    timing_origin = g_get_monotonic_time ();
 
   g_option_context_set_summary (context,
                                 _("Send a message. It is written to the outbox first and "
@@ -1106,9 +1155,11 @@ command_send (Cli   *cli,
     if (!satchel_message_add_header_line (message, headers[i], &error))
       return fail (error);
 
+  print_timing ("queue");
   item = satchel_sender_queue_message (cli->context, account, message, 0, &error);
   if (item == NULL)
     return fail (error);
+  print_timing ("queued");
 
   return send_queued_item (cli, item, no_queue);
 }
