@@ -1,0 +1,61 @@
+/* satchel-scheduler.h
+ *
+ * Copyright 2026 The Satchel authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+
+G_BEGIN_DECLS
+
+/* When nothing is due yet something could not be sent (another process
+ * holds it), look again after this many seconds. */
+#define SATCHEL_SCHEDULER_RECHECK_SECONDS 30
+
+#define SATCHEL_TYPE_SCHEDULER (satchel_scheduler_get_type ())
+G_DECLARE_FINAL_TYPE (SatchelScheduler, satchel_scheduler, SATCHEL, SCHEDULER, GObject)
+
+/* Sends the outbox by itself, for a long-running process
+ * (the GUI): when started, when the earliest queued message is due (its
+ * next attempt, or the end of its undo time: held messages are never
+ * sent early), and at once when the network comes back. Flushes run in
+ * a worker thread, one at a time; a request during a flush runs right
+ * after it. Every callback and the "flushed" signal run on the
+ * thread-default main context of the thread that made the scheduler.
+ * The worker reads accounts and the outbox through a SatchelContext of
+ * its own (the same files, under the same locks), so that objects the
+ * UI shows never change from another thread.
+ *
+ * @monitor (nullable): follow its "network-changed" signal; NULL for none
+ * (tests call satchel_scheduler_network_changed() themselves). */
+SatchelScheduler *satchel_scheduler_new             (GNetworkMonitor  *monitor);
+
+/* Flushes now, then keeps a timer for the next due message. */
+void              satchel_scheduler_start           (SatchelScheduler *self);
+
+/* Cancels a running flush (the message stays queued) and the timer.
+ * "busy" turns FALSE once the worker has stopped. */
+void              satchel_scheduler_stop            (SatchelScheduler *self);
+
+/* Flushes what is due now (after the running flush, if any); for a
+ * message just queued. */
+void              satchel_scheduler_flush           (SatchelScheduler *self);
+
+/* What a GNetworkMonitor's "network-changed" handler calls. When the
+ * network comes back after being gone, queued messages waiting for a
+ * retry are tried at once, not at their next attempt; held messages
+ * still wait for the end of their undo time. */
+void              satchel_scheduler_network_changed (SatchelScheduler *self,
+                                                     gboolean          available);
+
+/* TRUE while a flush runs. */
+gboolean          satchel_scheduler_get_busy        (SatchelScheduler *self);
+
+/* When the timer fires next, in Unix seconds; 0 when nothing waits. */
+gint64            satchel_scheduler_get_next_wakeup (SatchelScheduler *self);
+
+G_END_DECLS
