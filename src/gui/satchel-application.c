@@ -14,13 +14,15 @@
 #include "satchel-application.h"
 #include "satchel-mime.h"
 #include "satchel-resources.h"
+#include "satchel-scheduler.h"
 #include "satchel-window.h"
 
 struct _SatchelApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication    parent_instance;
 
-  SatchelContext *context;
+  SatchelContext   *context;
+  SatchelScheduler *scheduler;
 };
 
 G_DEFINE_FINAL_TYPE (SatchelApplication, satchel_application, ADW_TYPE_APPLICATION)
@@ -72,6 +74,39 @@ satchel_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          quit_accels);
+
+  /* The primary instance sends what is queued, by itself: now, when the
+   * next retry is due, and when the network comes back. */
+  satchel_scheduler_start (SATCHEL_APPLICATION (app)->scheduler);
+}
+
+static gboolean
+on_shutdown_deadline (gpointer user_data)
+{
+  gboolean *expired = user_data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+satchel_application_shutdown (GApplication *app)
+{
+  SatchelApplication *self = SATCHEL_APPLICATION (app);
+  gboolean expired = FALSE;
+  guint deadline;
+
+  /* A send in progress is cancelled, which leaves its message queued;
+   * give the worker a moment to record that rather than die mid-write
+   * (the outbox survives that too, but "queued" beats "unknown"). */
+  satchel_scheduler_stop (self->scheduler);
+  deadline = g_timeout_add_seconds (2, on_shutdown_deadline, &expired);
+  while (satchel_scheduler_get_busy (self->scheduler) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline);
+
+  G_APPLICATION_CLASS (satchel_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -90,6 +125,7 @@ satchel_application_finalize (GObject *object)
 {
   SatchelApplication *self = SATCHEL_APPLICATION (object);
 
+  g_clear_object (&self->scheduler);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (satchel_application_parent_class)->finalize (object);
@@ -106,12 +142,14 @@ satchel_application_class_init (SatchelApplicationClass *klass)
   object_class->finalize = satchel_application_finalize;
   app_class->startup = satchel_application_startup;
   app_class->activate = satchel_application_activate;
+  app_class->shutdown = satchel_application_shutdown;
 }
 
 static void
 satchel_application_init (SatchelApplication *self)
 {
   self->context = satchel_context_new ();
+  self->scheduler = satchel_scheduler_new (g_network_monitor_get_default ());
 }
 
 SatchelApplication *
@@ -130,4 +168,12 @@ satchel_application_get_context (SatchelApplication *self)
   g_return_val_if_fail (SATCHEL_IS_APPLICATION (self), NULL);
 
   return self->context;
+}
+
+SatchelScheduler *
+satchel_application_get_scheduler (SatchelApplication *self)
+{
+  g_return_val_if_fail (SATCHEL_IS_APPLICATION (self), NULL);
+
+  return self->scheduler;
 }
