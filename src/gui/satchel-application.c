@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "satchel-application.h"
+#include "satchel-contacts-window.h"
 #include "satchel-mime.h"
 #include "satchel-resources.h"
 #include "satchel-scheduler.h"
@@ -74,6 +75,7 @@ satchel_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          quit_accels);
+  satchel_contacts_window_install_action (GTK_APPLICATION (app));
 
   /* The primary instance sends what is queued, by itself: now, when the
    * next retry is due, and when the network comes back. */
