@@ -56,6 +56,13 @@ G_DEFINE_FINAL_TYPE (SatchelContactMatch, satchel_contact_match, G_TYPE_OBJECT)
 
 /* Helpers ----------------------------------------------------------------- */
 
+/* An address, or a name in a recipient line, can never hold one. */
+static gboolean
+has_line_break (const char *text)
+{
+  return strpbrk (text, "\r\n") != NULL;
+}
+
 static GPtrArray *
 new_string_list (void)
 {
@@ -280,7 +287,8 @@ satchel_contact_add_address (SatchelContact *self,
   g_return_val_if_fail (address != NULL, FALSE);
 
   trimmed = g_strstrip (g_strdup (address));
-  if (*trimmed == '\0' || string_list_find (self->addresses, trimmed) >= 0)
+  if (*trimmed == '\0' || has_line_break (trimmed) ||
+      string_list_find (self->addresses, trimmed) >= 0)
     return FALSE;
 
   string_list_append (self->addresses, trimmed);
@@ -349,11 +357,21 @@ satchel_format_recipient (const char *name,
                           const char *address)
 {
   g_autoptr(SatchelAddress) parsed = NULL;
+  g_autofree char *flat_name = NULL;
 
   g_return_val_if_fail (address != NULL, NULL);
 
   if (name == NULL || *name == '\0')
     return g_strdup (address);
+
+  /* A name from contacts.ini or a vCard may hold an escaped line break:
+   * it must not break the recipient line (or a header) in two. */
+  if (has_line_break (name))
+    {
+      flat_name = g_strdup (name);
+      g_strdelimit (flat_name, "\r\n", ' ');
+      name = flat_name;
+    }
 
   /* The address parser knows when a name needs quotes. */
   parsed = satchel_address_parse (address, NULL);
@@ -458,7 +476,8 @@ satchel_contact_group_add_member (SatchelContactGroup *self,
   g_return_val_if_fail (address != NULL, FALSE);
 
   trimmed = g_strstrip (g_strdup (address));
-  if (*trimmed == '\0' || string_list_find (self->members, trimmed) >= 0)
+  if (*trimmed == '\0' || has_line_break (trimmed) ||
+      string_list_find (self->members, trimmed) >= 0)
     return FALSE;
   string_list_append (self->members, trimmed);
   return TRUE;
