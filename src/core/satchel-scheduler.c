@@ -16,7 +16,9 @@
 
 /* The monotonic clock of timers stands still while the machine sleeps:
  * never sleep longer than this, so a laptop that wakes up finds its
- * retries due within minutes, not hours late. */
+ * retries due within minutes, not hours late. With nothing to wait for,
+ * look again after this long too: satchel-cli may have queued a message
+ * for a retry meanwhile. */
 #define MAX_SLEEP_SECONDS 600
 
 struct _SatchelScheduler
@@ -223,7 +225,7 @@ on_timer_fired (gpointer user_data)
 }
 
 /* One timer, for the earliest due message (or sooner, see
- * MAX_SLEEP_SECONDS). */
+ * MAX_SLEEP_SECONDS); @when is 0 when nothing waits. */
 static void
 arm_timer (SatchelScheduler *self,
            gint64            when)
@@ -232,13 +234,16 @@ arm_timer (SatchelScheduler *self,
   guint seconds;
 
   remove_timer (self);
-  if (!self->started || when == 0)
+  if (!self->started)
     return;
 
   delay_us = when * G_USEC_PER_SEC - g_get_real_time ();
-  seconds = delay_us <= 0 ? 1 : (guint) ((delay_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
-  if (seconds > MAX_SLEEP_SECONDS)
+  if (when == 0 || delay_us > (gint64) MAX_SLEEP_SECONDS * G_USEC_PER_SEC)
     seconds = MAX_SLEEP_SECONDS;
+  else if (delay_us <= 0)
+    seconds = 1;
+  else
+    seconds = (guint) ((delay_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 
   self->timer = g_timeout_source_new_seconds (seconds);
   g_source_set_callback (self->timer, on_timer_fired, self, NULL);

@@ -34,7 +34,10 @@ G_DECLARE_FINAL_TYPE (SatchelScheduler, satchel_scheduler, SATCHEL, SCHEDULER, G
  * (tests call satchel_scheduler_network_changed() themselves). */
 SatchelScheduler *satchel_scheduler_new             (GNetworkMonitor  *monitor);
 
-/* Flushes now, then keeps a timer for the next due message. */
+/* Flushes now, then keeps a timer for the next due message, and looks
+ * at the outbox again every few minutes in any case (another process
+ * may queue a message; the clock of timers stops while the machine
+ * sleeps). */
 void              satchel_scheduler_start           (SatchelScheduler *self);
 
 /* Cancels a running flush (the message stays queued) and the timer.
@@ -55,7 +58,8 @@ void              satchel_scheduler_network_changed (SatchelScheduler *self,
 /* TRUE while a flush runs. */
 gboolean          satchel_scheduler_get_busy        (SatchelScheduler *self);
 
-/* When the timer fires next, in Unix seconds; 0 when nothing waits. */
+/* When the timer fires next, in Unix seconds; 0 when stopped or while a
+ * flush runs. */
 gint64            satchel_scheduler_get_next_wakeup (SatchelScheduler *self);
 
 G_END_DECLS
