@@ -364,8 +364,12 @@ parse_account (GKeyFile    *key_file,
 
   if (!read_string (key_file, path, group, "id", &id, error))
     return NULL;
-  if (id == NULL)
-    id = derive_id (name);
+  /* "id=" by hand is no id: the keyring entry needs one. */
+  if (id == NULL || *id == '\0')
+    {
+      g_free (id);
+      id = derive_id (name);
+    }
   satchel_account_set_id (account, id);
 
   for (gsize i = 0; i < G_N_ELEMENTS (strings); i++)
