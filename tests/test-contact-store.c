@@ -618,6 +618,60 @@ test_concurrent_writers (void)
   g_assert_null (satchel_contact_store_get_problem (store));
 }
 
+/* Written by hand, in GKeyFile syntax: escapes, spaces around "=",
+ * comments, a group split in two, unknown keys. */
+static void
+test_hand_written (void)
+{
+  g_autoptr(SatchelContactStore) store = fresh_store ();
+  g_autofree char *path = satchel_paths_contacts_file ();
+  g_autoptr(SatchelContact) ann = NULL;
+  g_autoptr(SatchelContact) bob = NULL;
+  g_autoptr(SatchelContactGroup) team = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text =
+    "# My address book\n"
+    "[Contact one]\n"
+    "name = Ann\\sLee\n"
+    "notes=Line one\\nLine\\ttwo\n"
+    "emails=ann@example.com;a\\;b@example.com;\n"
+    "x-unknown=kept\n"
+    "\n"
+    "[Group Team]\n"
+    "members=ann@example.com;\n"
+    "[Contact two]\r\n"
+    "name=Bob\r\n"
+    "emails=bob@example.com;\r\n"
+    "email-types=work;\r\n"
+    "[Contact one]\n"
+    "nickname=Annie\n";
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_true (satchel_contact_store_load (store, &error));
+  g_assert_no_error (error);
+  g_assert_null (satchel_contact_store_get_problem (store));
+
+  ann = satchel_contact_store_lookup (store, "one");
+  g_assert_nonnull (ann);
+  g_assert_cmpstr (satchel_contact_get_name (ann), ==, "Ann Lee");
+  g_assert_cmpstr (satchel_contact_get_nickname (ann), ==, "Annie");
+  g_assert_cmpstr (satchel_contact_get_notes (ann), ==, "Line one\nLine\ttwo");
+  g_assert_cmpstr (satchel_contact_get_addresses (ann)[1], ==, "a;b@example.com");
+  bob = satchel_contact_store_lookup (store, "two");
+  g_assert_cmpstr (satchel_contact_get_address_type (bob, 0), ==, "work");
+  team = satchel_contact_store_lookup_group (store, "Team");
+  g_assert_cmpstr (satchel_contact_group_get_members (team)[0], ==, "ann@example.com");
+
+  /* A change keeps the comment and the key this version does not know. */
+  add_contact (store, "Cy", NULL, "cy@example.com", NULL);
+  {
+    g_autofree char *after = read_file (path);
+
+    g_assert_nonnull (strstr (after, "# My address book"));
+    g_assert_nonnull (strstr (after, "x-unknown=kept"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -630,6 +684,7 @@ main (int   argc,
   g_test_add_func ("/satchel/contacts/store/rules", test_rules);
   g_test_add_func ("/satchel/contacts/store/update-remove", test_update_remove);
   g_test_add_func ("/satchel/contacts/store/groups", test_groups);
+  g_test_add_func ("/satchel/contacts/store/hand-written", test_hand_written);
   g_test_add_func ("/satchel/contacts/store/items-changed", test_items_changed);
   g_test_add_func ("/satchel/contacts/search", test_search);
   g_test_add_func ("/satchel/contacts/usage", test_usage);

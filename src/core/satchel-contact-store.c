@@ -68,6 +68,7 @@ struct _SatchelContactStore
   gboolean      index_valid;
   GString      *haystack;
   GArray       *entries;
+  guint         n_special;     /* entries read by every search */
 
   GFileMonitor *monitor;
 };
@@ -473,6 +474,208 @@ parse_key_file (GKeyFile   *key_file,
   *groups_out = groups;
 }
 
+/* GKeyFile's string escapes: \s \n \t \r \\ (and \; inside lists, which
+ * split_list() handles). FALSE on an escape GKeyFile refuses. */
+static gboolean
+unescape_into (GString    *out,
+               const char *p,
+               const char *end,
+               gboolean    in_list)
+{
+  for (; p < end; p++)
+    {
+      if (*p != '\\')
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+      if (++p >= end)
+        return FALSE;
+      switch (*p)
+        {
+        case 's': g_string_append_c (out, ' '); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case '\\': g_string_append_c (out, '\\'); break;
+        case ';':
+          if (!in_list)
+            return FALSE;
+          g_string_append_c (out, ';');
+          break;
+        default:
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* A reader for contacts.ini that follows GKeyFile's syntax but builds
+ * the contacts directly: GKeyFile keeps every key in its own lists and
+ * tables, which costs more than the 300 ms a 100,000-contact book may
+ * take to load. Returns FALSE on anything it is not sure of (the caller
+ * then uses GKeyFile, which also recognises damage). Writing always goes
+ * through GKeyFile, so comments and unknown keys are kept. */
+static gboolean
+parse_data_fast (const char  *data,
+                 gsize        length,
+                 GPtrArray  **contacts_out,
+                 GPtrArray  **sort_keys_out,
+                 GPtrArray  **groups_out)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) by_group = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) value = g_string_new (NULL);
+  g_autoptr(GArray) items = NULL;
+  GPtrArray *sorted;
+  GPtrArray *sort_keys;
+  SatchelContact *contact = NULL;
+  SatchelContactGroup *group = NULL;
+  gboolean in_group = FALSE;
+  const char *line = data;
+  const char *end = data + length;
+
+  while (line < end)
+    {
+      const char *nl = memchr (line, '\n', end - line);
+      const char *line_end = nl != NULL ? nl : end;
+      const char *p = line;
+      const char *eq;
+      const char *key_end;
+
+      line = nl != NULL ? nl + 1 : end;
+      if (line_end > p && line_end[-1] == '\r')
+        line_end--;
+      while (p < line_end && g_ascii_isspace (*p))
+        p++;
+      if (p == line_end || *p == '#')
+        continue;
+
+      if (*p == '[')
+        {
+          const char *close = line_end;
+          g_autofree char *name = NULL;
+
+          while (close > p && g_ascii_isspace (close[-1]))
+            close--;
+          if (close - p < 2 || close[-1] != ']' || memchr (p + 1, ']', close - p - 2) != NULL ||
+              memchr (p + 1, '[', close - p - 2) != NULL)
+            return FALSE;
+          name = g_strndup (p + 1, close - p - 2);
+          in_group = TRUE;
+          contact = NULL;
+          group = NULL;
+          if (g_str_has_prefix (name, CONTACT_PREFIX))
+            {
+              const char *id = name + strlen (CONTACT_PREFIX);
+
+              contact = g_hash_table_lookup (by_id, id);
+              if (contact == NULL)
+                {
+                  contact = g_object_new (SATCHEL_TYPE_CONTACT, NULL);
+                  satchel_contact_set_id (contact, id);
+                  g_ptr_array_add (contacts, contact);
+                  g_hash_table_insert (by_id, (char *) satchel_contact_get_id (contact), contact);
+                }
+            }
+          else if (g_str_has_prefix (name, GROUP_PREFIX) && valid_group_name (name + strlen (GROUP_PREFIX)))
+            {
+              group = g_hash_table_lookup (by_group, name + strlen (GROUP_PREFIX));
+              if (group == NULL)
+                {
+                  group = satchel_contact_group_new (name + strlen (GROUP_PREFIX));
+                  g_ptr_array_add (groups, group);
+                  g_hash_table_insert (by_group, (char *) satchel_contact_group_get_name (group), group);
+                }
+            }
+          continue;
+        }
+
+      eq = memchr (p, '=', line_end - p);
+      if (eq == NULL || eq == p || !in_group)
+        return FALSE;
+      if (contact == NULL && group == NULL)
+        continue;
+
+      key_end = eq;
+      while (key_end > p && g_ascii_isspace (key_end[-1]))
+        key_end--;
+      eq++;
+      while (eq < line_end && g_ascii_isspace (*eq))
+        eq++;
+
+#define KEY_IS(k) ((gsize) (key_end - p) == strlen (k) && memcmp (p, k, strlen (k)) == 0)
+      if (contact != NULL && (KEY_IS ("name") || KEY_IS ("nickname") || KEY_IS ("notes")))
+        {
+          g_string_truncate (value, 0);
+          if (!unescape_into (value, eq, line_end, FALSE))
+            g_string_truncate (value, 0);
+          if (KEY_IS ("name"))
+            satchel_contact_set_name (contact, value->str);
+          else if (KEY_IS ("nickname"))
+            satchel_contact_set_nickname (contact, value->str);
+          else
+            satchel_contact_set_notes (contact, value->str);
+        }
+      else if ((contact != NULL && (KEY_IS ("emails") || KEY_IS ("email-types"))) ||
+               (group != NULL && KEY_IS ("members")))
+        {
+          /* Lists need the types, which come in any order: leave
+           * those to GKeyFile. */
+          if (KEY_IS ("email-types"))
+            return FALSE;
+          if (contact != NULL)
+            satchel_contact_clear_addresses (contact);
+          for (const char *q = eq; q < line_end;)
+            {
+              const char *item_end = q;
+
+              while (item_end < line_end && *item_end != ';')
+                item_end += *item_end == '\\' && item_end + 1 < line_end ? 2 : 1;
+              g_string_truncate (value, 0);
+              if (!unescape_into (value, q, MIN (item_end, line_end), TRUE))
+                return FALSE;
+              if (contact != NULL)
+                satchel_contact_add_address (contact, value->str, NULL);
+              else
+                satchel_contact_group_add_member (group, value->str);
+              q = item_end + 1;
+            }
+        }
+#undef KEY_IS
+    }
+
+  items = g_array_sized_new (FALSE, FALSE, sizeof (SortItem), contacts->len);
+  for (guint i = 0; i < contacts->len; i++)
+    {
+      SatchelContact *c = contacts->pdata[i];
+      SortItem item;
+      const char *name = satchel_contact_get_name (c);
+
+      if (satchel_contact_get_n_addresses (c) == 0)
+        continue;
+      item.contact = g_object_ref (c);
+      item.key = satchel_contacts_fold (*name != '\0' ? name : satchel_contact_get_addresses (c)[0]);
+      g_array_append_val (items, item);
+    }
+  g_array_sort (items, compare_sort_items);
+  sorted = g_ptr_array_new_full (items->len, g_object_unref);
+  sort_keys = g_ptr_array_new_full (items->len, g_free);
+  for (guint i = 0; i < items->len; i++)
+    {
+      g_ptr_array_add (sorted, g_array_index (items, SortItem, i).contact);
+      g_ptr_array_add (sort_keys, g_array_index (items, SortItem, i).key);
+    }
+  g_ptr_array_sort_with_data (groups, compare_groups, NULL);
+
+  *contacts_out = sorted;
+  *sort_keys_out = sort_keys;
+  *groups_out = g_steal_pointer (&groups);
+  return TRUE;
+}
+
 /* What could be read of a damaged file: the lines that are valid UTF-8
  * and look like a group header, a key=value, a comment or a blank. */
 static GKeyFile *
@@ -637,6 +840,10 @@ rebuild_recent (SatchelContactStore *self)
   g_autoptr(GPtrArray) folded = g_ptr_array_new_with_free_func (g_free);
   GHashTableIter iter;
   gpointer key;
+
+  g_ptr_array_set_size (self->recent, 0);
+  if (g_hash_table_size (self->usage) == 0)
+    return;
 
   for (guint i = 0; i < self->contacts->len; i++)
     {
@@ -1253,11 +1460,18 @@ add_entry (SatchelContactStore     *self,
   g_array_append_val (self->entries, entry);
 }
 
+/* Entries that may outrank others of the same score regardless of their
+ * place come first (people with usage, groups, recent recipients): a
+ * search reads them all. The rest follow in name order, so that a search
+ * can stop once it has enough matches at the start of a field. */
 static void
 build_index (SatchelContactStore *self)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean have_usage = g_hash_table_size (self->usage) > 0;
+  g_autoptr(GArray) weights = g_array_new (FALSE, TRUE, sizeof (double));
   guint n_groups;
+  guint k = 0;
 
   if (self->index_valid)
     return;
@@ -1265,25 +1479,22 @@ build_index (SatchelContactStore *self)
   g_string_truncate (self->haystack, 0);
   g_array_set_size (self->entries, 0);
 
-  for (guint i = 0; i < self->contacts->len; i++)
+  for (guint i = 0; i < self->contacts->len && have_usage; i++)
     {
       SatchelContact *contact = self->contacts->pdata[i];
       const char * const *addresses = satchel_contact_get_addresses (contact);
 
       for (guint j = 0; addresses[j] != NULL; j++)
         {
-          const Usage *u = NULL;
+          g_autofree char *key = satchel_contacts_fold (addresses[j]);
+          double weight = usage_weight (g_hash_table_lookup (self->usage, key), now);
 
-          if (g_hash_table_size (self->usage) > 0)
-            {
-              g_autofree char *key = satchel_contacts_fold (addresses[j]);
-
-              u = g_hash_table_lookup (self->usage, key);
-            }
-          add_entry (self, SATCHEL_CONTACT_MATCH_CONTACT, i, j,
-                     satchel_contact_get_name (contact),
-                     satchel_contact_get_nickname (contact),
-                     addresses[j], usage_weight (u, now));
+          g_array_append_val (weights, weight);
+          if (weight > 0)
+            add_entry (self, SATCHEL_CONTACT_MATCH_CONTACT, i, j,
+                       satchel_contact_get_name (contact),
+                       satchel_contact_get_nickname (contact),
+                       addresses[j], weight);
         }
     }
 
@@ -1299,6 +1510,21 @@ build_index (SatchelContactStore *self)
   for (guint i = 0; i < self->recent->len; i++)
     add_entry (self, SATCHEL_CONTACT_MATCH_RECENT, i, 0, NULL, NULL, self->recent->pdata[i],
                usage_weight (g_hash_table_lookup (self->usage, self->recent->pdata[i]), now));
+
+  self->n_special = self->entries->len;
+
+  for (guint i = 0; i < self->contacts->len; i++)
+    {
+      SatchelContact *contact = self->contacts->pdata[i];
+      const char * const *addresses = satchel_contact_get_addresses (contact);
+
+      for (guint j = 0; addresses[j] != NULL; j++, k++)
+        if (!have_usage || g_array_index (weights, double, k) <= 0)
+          add_entry (self, SATCHEL_CONTACT_MATCH_CONTACT, i, j,
+                     satchel_contact_get_name (contact),
+                     satchel_contact_get_nickname (contact),
+                     addresses[j], 0.0);
+    }
 
   /* Sentinel, so that a search never reads past the end. */
   g_string_append_c (self->haystack, '\1');
@@ -1376,30 +1602,19 @@ typedef struct
   int          score;
 } Hit;
 
+/* Rank, then usage, then people before groups before strangers, then
+ * the index order (names, for people without usage). */
 static int
 compare_hits (const Hit           *a,
               const Hit           *b,
               SatchelContactStore *self)
 {
-  int order;
-
   if (a->score != b->score)
     return a->score - b->score;
   if (a->entry->weight != b->entry->weight)
     return a->entry->weight > b->entry->weight ? -1 : 1;
-  /* People in the book before strangers. */
-  if ((a->entry->kind == SATCHEL_CONTACT_MATCH_RECENT) != (b->entry->kind == SATCHEL_CONTACT_MATCH_RECENT))
-    return a->entry->kind == SATCHEL_CONTACT_MATCH_RECENT ? 1 : -1;
-  order = strncmp (self->haystack->str + a->entry->start,
-                   self->haystack->str + b->entry->start,
-                   MAX (a->entry->nick - a->entry->start, b->entry->nick - b->entry->start));
-  if (order != 0)
-    return order;
-  order = strncmp (self->haystack->str + a->entry->addr,
-                   self->haystack->str + b->entry->addr,
-                   MAX (a->entry->end - a->entry->addr, b->entry->end - b->entry->addr) + 1);
-  if (order != 0)
-    return order;
+  if (a->entry->kind != b->entry->kind)
+    return (int) a->entry->kind - (int) b->entry->kind;
   return a->entry < b->entry ? -1 : (a->entry > b->entry);
 }
 
@@ -1412,12 +1627,32 @@ compare_hits_qsort (gconstpointer a,
 }
 
 static guint
+find_worst (GArray              *hits,
+            SatchelContactStore *self)
+{
+  guint worst = 0;
+
+  for (guint k = 1; k < hits->len; k++)
+    if (compare_hits (&g_array_index (hits, Hit, k), &g_array_index (hits, Hit, worst), self) > 0)
+      worst = k;
+  return worst;
+}
+
+static guint
 find_entry (GArray *entries,
             guint   from,
             guint   pos)
 {
   guint lo = from;
   guint hi = entries->len;
+
+  /* Hits come in order, often in the next few entries. */
+  for (guint step = 0; step < 8 && lo + 1 < hi; step++)
+    {
+      if (g_array_index (entries, Entry, lo + 1).start - 1 > pos)
+        return lo;
+      lo++;
+    }
 
   /* The last entry whose start is at or before @pos. */
   while (hi - lo > 1)
@@ -1602,6 +1837,23 @@ satchel_contact_store_load (SatchelContactStore  *self,
 
   g_return_val_if_fail (SATCHEL_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  {
+    g_autofree char *data = NULL;
+    gsize length;
+
+    /* The common case, fast: a file that reads and parses cleanly. */
+    if (g_file_get_contents (self->path, &data, &length, NULL) &&
+        g_utf8_validate (data, length, NULL) &&
+        parse_data_fast (data, length, &contacts, &sort_keys, &groups))
+      {
+        g_hash_table_unref (self->usage);
+        self->usage = read_usage (self->usage_path);
+        g_clear_error (&self->problem);
+        apply (self, contacts, sort_keys, groups);
+        return TRUE;
+      }
+  }
 
   key_file = read_key_file (self, FALSE, G_KEY_FILE_NONE, &damaged, NULL, NULL);
   if (damaged)
@@ -1905,6 +2157,8 @@ satchel_contact_store_search (SatchelContactStore *self,
   guint n_tokens = 0;
   guint pos;
   guint from = 0;
+  guint worst = 0;
+  guint n_plain_best = 0;
 
   g_return_val_if_fail (SATCHEL_IS_CONTACT_STORE (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
@@ -1966,19 +2220,21 @@ satchel_contact_store_search (SatchelContactStore *self,
       if (limit == 0 || hits->len < limit)
         {
           g_array_append_val (hits, hit);
-          continue;
+          if (limit != 0 && hits->len == limit)
+            worst = find_worst (hits, self);
+        }
+      else if (compare_hits (&hit, &g_array_index (hits, Hit, worst), self) < 0)
+        {
+          /* Keep the best @limit: this one replaces the worst. */
+          g_array_index (hits, Hit, worst) = hit;
+          worst = find_worst (hits, self);
         }
 
-      /* Keep the best @limit: replace the worst if this one is better. */
-      {
-        guint worst = 0;
-
-        for (guint k = 1; k < hits->len; k++)
-          if (compare_hits (&g_array_index (hits, Hit, k), &g_array_index (hits, Hit, worst), self) > 0)
-            worst = k;
-        if (compare_hits (&hit, &g_array_index (hits, Hit, worst), self) < 0)
-          g_array_index (hits, Hit, worst) = hit;
-      }
+      /* Past the special entries, the rest are in rank order for equal
+       * scores: once @limit of them start a field, nobody later can
+       * do better. */
+      if (index >= self->n_special && score == 0 && limit != 0 && ++n_plain_best >= limit)
+        break;
     }
 
   g_array_sort_with_data (hits, compare_hits_qsort, self);
