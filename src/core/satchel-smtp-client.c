@@ -262,6 +262,18 @@ is_greeting_step (SatchelSmtpClient *self)
          self->security != SATCHEL_SECURITY_TLS;
 }
 
+/* Still G_IO_ERROR_CANCELLED, so that callers know it for what it is,
+ * but saying where the session was. */
+static void
+set_cancelled_error (SatchelSmtpClient  *self,
+                     SatchelSmtpStep     step,
+                     GError            **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+               _("The session with %s was cancelled while %s."),
+               self->where, satchel_smtp_step_describe (step));
+}
+
 /* Turns a failed read or write into what the user needs to know, and
  * ends the session: after a transport error its state is unknown. */
 static void
@@ -283,9 +295,7 @@ set_io_error (SatchelSmtpClient  *self,
                        "again."),
                      self->where);
       else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                     _("The session with %s was cancelled while %s."),
-                     self->where, doing);
+        set_cancelled_error (self, self->step, error);
       g_clear_error (&io_error);
       return;
     }
@@ -720,8 +730,10 @@ open_connection (SatchelSmtpClient  *self,
                      self->where, self->timeout,
                      satchel_smtp_step_describe (data.connecting ? SATCHEL_SMTP_STEP_CONNECT
                                                                  : SATCHEL_SMTP_STEP_RESOLVE));
-      else if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        ;
+      else if (g_cancellable_is_cancelled (cancellable))
+        set_cancelled_error (self, data.connecting ? SATCHEL_SMTP_STEP_CONNECT
+                                                   : SATCHEL_SMTP_STEP_RESOLVE,
+                             error);
       else if (local_error->domain == G_RESOLVER_ERROR)
         g_set_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_HOST_NOT_FOUND,
                      _("The server %s was not found: %s. Check the host name, "
@@ -1722,7 +1734,7 @@ send_content (SatchelSmtpClient        *self,
            * it drops the transaction when we close. */
           close_connection (self);
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_propagate_error (error, g_steal_pointer (&local_error));
+            set_cancelled_error (self, SATCHEL_SMTP_STEP_DATA, error);
           else
             g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                         _("Could not read the message to send: "));
@@ -1762,9 +1774,10 @@ send_content (SatchelSmtpClient        *self,
   transcribe (self, FALSE, summary);
 
   /* Last chance to stop cleanly: after the dot the server may have it. */
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (g_cancellable_is_cancelled (cancellable))
     {
       close_connection (self);
+      set_cancelled_error (self, SATCHEL_SMTP_STEP_DATA, error);
       return FALSE;
     }
 
