@@ -14,6 +14,7 @@
 #include <gio/gunixoutputstream.h>
 
 #include "satchel-account-store.h"
+#include "satchel-cli-contacts.h"
 #include "satchel-context.h"
 #include "satchel-error.h"
 #include "satchel-mime.h"
@@ -920,7 +921,9 @@ add_addresses (SatchelMessage  *message,
 {
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
     {
-      g_autoptr(GPtrArray) list = satchel_address_parse_list (values[i], error);
+      /* A contact group's name stands for its members. */
+      g_autofree char *members = satchel_cli_contacts_expand_group (values[i]);
+      g_autoptr(GPtrArray) list = satchel_address_parse_list (members ? members : values[i], error);
 
       if (list == NULL)
         return FALSE;
@@ -1528,6 +1531,7 @@ print_usage (void)
   g_print ("  %-18s %s\n", "send", _("Send a message"));
   g_print ("  %-18s %s\n", "sendmail", _("Send a message read from standard input, like sendmail"));
   print_commands ("outbox", outbox_commands);
+  satchel_cli_contacts_print_commands ();
   g_print ("\n%s\n", _("“satchel-cli COMMAND --help” describes a command’s options."));
   g_print ("%s\n", _("Exit status: 0 done, 64 usage, 65 bad input, 69 permanent failure, "
                      "75 temporary failure (the message is queued), 77 authentication, "
@@ -1606,6 +1610,8 @@ main (int   argc,
     status = run_group (&cli, "account", account_commands, argc - 1, argv + 1);
   else if (g_str_equal (argv[1], "outbox"))
     status = run_group (&cli, "outbox", outbox_commands, argc - 1, argv + 1);
+  else if (g_str_equal (argv[1], "contacts"))
+    status = satchel_cli_contacts_run (argc - 1, argv + 1);
   else if (g_str_equal (argv[1], "send"))
     {
       g_set_prgname ("satchel-cli send");
