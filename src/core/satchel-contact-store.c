@@ -1425,8 +1425,18 @@ static void
 append_field (GString    *haystack,
               const char *text)
 {
-  g_autofree char *folded = satchel_contacts_fold (text);
+  g_autofree char *folded = NULL;
+  gsize len = haystack->len;
+  const char *p;
 
+  /* ASCII, the common case, without an allocation per field. */
+  for (p = text; *p != '\0' && (guchar) *p < 0x80; p++)
+    g_string_append_c (haystack, (guchar) *p < 0x20 || *p == 0x7f ? ' ' : g_ascii_tolower (*p));
+  if (*p == '\0')
+    return;
+
+  g_string_truncate (haystack, len);
+  folded = satchel_contacts_fold (text);
   g_string_append (haystack, folded);
 }
 
@@ -2241,6 +2251,14 @@ satchel_contact_store_search (SatchelContactStore *self,
   for (guint i = 0; i < hits->len; i++)
     g_ptr_array_add (results, make_match (self, g_array_index (hits, Hit, i).entry));
   return results;
+}
+
+void
+satchel_contact_store_prepare_search (SatchelContactStore *self)
+{
+  g_return_if_fail (SATCHEL_IS_CONTACT_STORE (self));
+
+  build_index (self);
 }
 
 gboolean

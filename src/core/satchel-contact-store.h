@@ -142,6 +142,11 @@ GPtrArray           *satchel_contact_store_search       (SatchelContactStore  *s
                                                          const char           *query,
                                                          guint                 limit);
 
+/* Builds the search index now rather than on the next search (which
+ * does it after every load or change): call it from an idle callback so
+ * that the first keystroke does not wait. */
+void                 satchel_contact_store_prepare_search (SatchelContactStore *self);
+
 /* Counts one use of each address (a successful send), under the usage
  * file's own lock. contacts.ini is not touched. */
 gboolean             satchel_contact_store_record_usage (SatchelContactStore  *self,

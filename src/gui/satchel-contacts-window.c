@@ -783,6 +783,13 @@ on_store_changed (SatchelContactsWindow *self)
     update_pages (self);
 }
 
+static gboolean
+prepare_search_idle (gpointer user_data)
+{
+  satchel_contact_store_prepare_search (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 /* GObject --------------------------------------------------------------- */
 
 static void
@@ -886,6 +893,8 @@ satchel_contacts_window_new (GtkApplication      *application,
 
   update_pages (self);
   report_problem (self);
+  /* Once the window is up, so that the first search does not wait. */
+  g_idle_add_full (G_PRIORITY_LOW, prepare_search_idle, g_object_ref (store), g_object_unref);
   return self;
 }
 

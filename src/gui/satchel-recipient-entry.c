@@ -374,6 +374,13 @@ satchel_recipient_entry_init (SatchelRecipientEntry *self)
   gtk_widget_add_controller (GTK_WIDGET (self), focus);
 }
 
+static gboolean
+prepare_search_idle (gpointer user_data)
+{
+  satchel_contact_store_prepare_search (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 /* Public API -------------------------------------------------------------- */
 
 GtkWidget *
@@ -382,7 +389,11 @@ satchel_recipient_entry_new (SatchelContactStore *store)
   SatchelRecipientEntry *self = g_object_new (SATCHEL_TYPE_RECIPIENT_ENTRY, NULL);
 
   if (store != NULL)
-    self->store = g_object_ref (store);
+    {
+      self->store = g_object_ref (store);
+      /* The first keystroke should not build the index. */
+      g_idle_add_full (G_PRIORITY_LOW, prepare_search_idle, g_object_ref (store), g_object_unref);
+    }
   return GTK_WIDGET (self);
 }
 
