@@ -43,7 +43,10 @@ static void
 toast (SatchelContactsWindow *self,
        const char            *text)
 {
-  AdwToast *t = adw_toast_new (text);
+  /* A toast's title is markup; ours is text (it may quote addresses in
+   * angle brackets). */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  AdwToast *t = adw_toast_new (escaped);
 
   adw_toast_set_timeout (t, 6);
   adw_toast_overlay_add_toast (self->toast_overlay, t);
@@ -773,6 +776,28 @@ on_group_activated (SatchelContactsWindow *self,
     show_group_dialog (self, group);
 }
 
+/* Delete on the selected row asks to delete it: the keyboard way to what
+ * the row's trash button does. */
+static gboolean
+on_list_key_pressed (GtkEventControllerKey *controller,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     SatchelContactsWindow *self)
+{
+  GtkListView *view = GTK_LIST_VIEW (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (view));
+  GObject *item = gtk_single_selection_get_selected_item (selection);
+
+  if ((keyval != GDK_KEY_Delete && keyval != GDK_KEY_KP_Delete) || item == NULL)
+    return FALSE;
+  if (SATCHEL_IS_CONTACT (item))
+    confirm_delete (self, SATCHEL_CONTACT (item), NULL);
+  else
+    confirm_delete (self, NULL, SATCHEL_CONTACT_GROUP (item));
+  return TRUE;
+}
+
 static void
 on_store_changed (SatchelContactsWindow *self)
 {
@@ -885,6 +910,14 @@ satchel_contacts_window_new (GtkApplication      *application,
   gtk_list_view_set_model (self->groups_view,
                            GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (satchel_contact_store_get_groups (store)))));
   g_object_unref (group_factory);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      GtkEventController *keys = gtk_event_controller_key_new ();
+
+      g_signal_connect (keys, "key-pressed", G_CALLBACK (on_list_key_pressed), self);
+      gtk_widget_add_controller (GTK_WIDGET (i == 0 ? self->contacts_view : self->groups_view), keys);
+    }
 
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (on_store_changed), self);
   g_signal_connect_swapped (satchel_contact_store_get_groups (store), "items-changed",

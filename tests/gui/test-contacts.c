@@ -338,6 +338,147 @@ test_autocomplete (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_dialog () != NULL;
+}
+
+/* The dialog's entry rows, in order. */
+static GPtrArray *
+dialog_rows (AdwMessageDialog *dialog)
+{
+  GtkWidget *list = adw_message_dialog_get_extra_child (dialog);
+  GPtrArray *rows = g_ptr_array_new ();
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ENTRY_ROW (row))
+      g_ptr_array_add (rows, row);
+  return rows;
+}
+
+static void
+answer (AdwMessageDialog *dialog,
+        const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (20);
+}
+
+static void
+test_add_edit_delete (void)
+{
+  g_autoptr(SatchelContactStore) store = NULL;
+  g_autoptr(SatchelContact) ann = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(SatchelContactGroup) team = NULL;
+  SatchelContactsWindow *window;
+  AdwMessageDialog *dialog;
+  GtkListView *view;
+
+  if (!have_display ())
+    return;
+  store = fresh_store ();
+  window = satchel_contacts_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_mapped, window);
+
+  /* Add: Ctrl+N's action, the form filled in, Save. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "contacts.add-contact", NULL));
+  wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "New Contact");
+  rows = dialog_rows (dialog);
+  g_assert_cmpuint (rows->len, ==, 4);
+  gtk_editable_set_text (rows->pdata[0], "Ann Lee");
+  gtk_editable_set_text (rows->pdata[1], "ann@example.com; Ann Work <ann@work.example>");
+  gtk_editable_set_text (rows->pdata[2], "Annie");
+  answer (dialog, "save");
+  ann = satchel_contact_store_lookup_by_address (store, "ann@work.example");
+  g_assert_nonnull (ann);
+  g_assert_cmpstr (satchel_contact_get_name (ann), ==, "Ann Lee");
+  g_assert_cmpstr (satchel_contact_get_nickname (ann), ==, "Annie");
+  g_assert_cmpuint (satchel_contact_get_n_addresses (ann), ==, 2);
+
+  /* A bad address: nothing saved, a notice instead. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "contacts.add-contact", NULL));
+  wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = dialog_rows (dialog);
+  gtk_editable_set_text (rows->pdata[0], "Broken");
+  gtk_editable_set_text (rows->pdata[1], "not an address");
+  answer (dialog, "save");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+
+  /* Edit: Enter on the row opens the contact. */
+  view = GTK_LIST_VIEW (find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_VIEW));
+  g_signal_emit_by_name (view, "activate", 0);
+  wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Edit Contact");
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = dialog_rows (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (rows->pdata[0]), ==, "Ann Lee");
+  gtk_editable_set_text (rows->pdata[0], "Ann Lee-Smith");
+  answer (dialog, "save");
+  g_clear_object (&ann);
+  ann = satchel_contact_store_lookup_by_address (store, "ann@example.com");
+  g_assert_cmpstr (satchel_contact_get_name (ann), ==, "Ann Lee-Smith");
+
+  /* A group, from the menu's action. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "contacts.add-group", NULL));
+  wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = dialog_rows (dialog);
+  gtk_editable_set_text (rows->pdata[0], "Team");
+  gtk_editable_set_text (rows->pdata[1], "ann@example.com, bob@example.com");
+  answer (dialog, "save");
+  team = satchel_contact_store_lookup_group (store, "Team");
+  g_assert_nonnull (team);
+  g_assert_cmpuint (satchel_contact_group_get_n_members (team), ==, 2);
+
+  /* Delete: confirm, and the contact goes. */
+  g_signal_emit_by_name (view, "activate", 0);
+  wait_for (dialog_shown, NULL);
+  answer (find_dialog (), "cancel");
+  {
+    GtkWidget *trash = NULL;
+    GtkWidget *row_box = find_widget (GTK_WIDGET (view), GTK_TYPE_BOX);
+
+    for (GtkWidget *child = gtk_widget_get_first_child (row_box); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      trash = child;
+    g_assert_true (GTK_IS_BUTTON (trash));
+    g_signal_emit_by_name (trash, "clicked");
+  }
+  wait_for (dialog_shown, NULL);
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “Ann Lee-Smith”?");
+  answer (dialog, "delete");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -367,6 +508,7 @@ main (int   argc,
 
   g_test_add_func ("/satchel/gui/contacts/empty-state", test_empty_state);
   g_test_add_func ("/satchel/gui/contacts/search", test_search);
+  g_test_add_func ("/satchel/gui/contacts/add-edit-delete", test_add_edit_delete);
   g_test_add_func ("/satchel/gui/recipient-entry/autocomplete", test_autocomplete);
 
   return g_test_run ();
