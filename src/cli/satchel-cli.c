@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 
@@ -25,6 +26,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -862,6 +864,85 @@ static const Command account_commands[] = {
   { NULL }
 };
 
+/* Cancelling ----------------------------------------------------------- */
+
+/* While a message is on its way, SIGINT, SIGTERM and SIGHUP cancel it
+ * cleanly (the message stays queued in the outbox) instead of killing the
+ * process mid-session. The main thread is blocked in the network, so a
+ * thread of our own watches for the signals; a second one kills as
+ * usual. */
+typedef struct
+{
+  GMainContext *context;
+  GCancellable *cancellable;
+  GSource      *sources[3];
+  GThread      *thread;
+  gint          stop;
+} SignalWatch;
+
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+  SignalWatch *watch = user_data;
+
+  g_cancellable_cancel (watch->cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (watch->sources); i++)
+    g_source_destroy (watch->sources[i]);
+  /* GLib keeps its handler while we hold the sources: a second signal
+   * must not wait for the cancelled session to wind down. */
+  signal (SIGINT, SIG_DFL);
+  signal (SIGTERM, SIG_DFL);
+  signal (SIGHUP, SIG_DFL);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+watch_signals_thread (gpointer user_data)
+{
+  SignalWatch *watch = user_data;
+
+  while (!g_atomic_int_get (&watch->stop))
+    g_main_context_iteration (watch->context, TRUE);
+  return NULL;
+}
+
+static SignalWatch *
+signal_watch_start (void)
+{
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  SignalWatch *watch = g_new0 (SignalWatch, 1);
+
+  watch->context = g_main_context_new ();
+  watch->cancellable = g_cancellable_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      watch->sources[i] = g_unix_signal_source_new (signals[i]);
+      g_source_set_callback (watch->sources[i], on_stop_signal, watch, NULL);
+      g_source_attach (watch->sources[i], watch->context);
+    }
+  watch->thread = g_thread_new ("satchel-signals", watch_signals_thread, watch);
+  return watch;
+}
+
+/* Gives the signals their usual meaning back. */
+static void
+signal_watch_stop (SignalWatch *watch)
+{
+  g_atomic_int_set (&watch->stop, 1);
+  g_main_context_wakeup (watch->context);
+  g_thread_join (watch->thread);
+  for (guint i = 0; i < G_N_ELEMENTS (watch->sources); i++)
+    {
+      g_source_destroy (watch->sources[i]);
+      g_source_unref (watch->sources[i]);
+    }
+  g_object_unref (watch->cancellable);
+  g_main_context_unref (watch->context);
+  g_free (watch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignalWatch, signal_watch_stop)
+
 /* Sending -------------------------------------------------------------- */
 
 static gboolean
@@ -957,13 +1038,17 @@ send_queued_item (Cli               *cli,
                   gboolean           no_queue)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(SignalWatch) watch = NULL;
   SatchelSendHooks hooks;
   int status;
 
   init_hooks (cli, &hooks);
   if (timing_origin != 0)
     hooks.step = print_step_timing;
-  if (satchel_sender_send_item_sync (cli->context, item, FALSE, &hooks, NULL, &error))
+  watch = signal_watch_start ();
+
+  if (satchel_sender_send_item_sync (cli->context, item, FALSE, &hooks,
+                                     watch->cancellable, &error))
     {
       print_timing ("sent");
       return 0;
@@ -1445,6 +1530,7 @@ outbox_flush (Cli   *cli,
     { NULL }
   };
   SatchelSendHooks hooks;
+  g_autoptr(SignalWatch) watch = NULL;
   guint n_failed = 0;
   int status;
 
@@ -1460,7 +1546,9 @@ outbox_flush (Cli   *cli,
     return fail_usage (context, _("outbox flush takes no arguments."));
 
   init_hooks (cli, &hooks);
-  satchel_sender_flush_sync (cli->context, resend_unknown, &hooks, &n_failed, NULL, &error);
+  watch = signal_watch_start ();
+  satchel_sender_flush_sync (cli->context, resend_unknown, &hooks, &n_failed,
+                             watch->cancellable, &error);
   if (error != NULL)
     return fail (error);
 
