@@ -611,7 +611,8 @@ extendedKeyUsage = serverAuth
 # standalone ---------------------------------------------------------------
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--script", default="{}",
                         help="the script: JSON text, or a file holding it")
     parser.add_argument("--host", default="127.0.0.1")
