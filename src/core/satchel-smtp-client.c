@@ -347,7 +347,7 @@ set_io_error (SatchelSmtpClient  *self,
                  self->where, io_error->message);
   else
     g_set_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_CONNECTION_LOST,
-                 _("The connection to %s was lost while %s: %s"),
+                 _("The connection to %s was lost while %s (%s)."),
                  self->where, doing, io_error->message);
   g_clear_error (&io_error);
 }
