@@ -83,10 +83,11 @@ static void
 refilter (SatchelContactsWindow *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
   g_autoptr(GPtrArray) matches = NULL;
 
   g_clear_pointer (&self->visible_ids, g_hash_table_unref);
-  if (text != NULL && *g_strstrip (g_strdup (text)) != '\0')
+  if (stripped != NULL && *stripped != '\0')
     {
       /* The same search as autocomplete and the CLI: accents, case and
        * Chinese characters alike. */
@@ -826,6 +827,14 @@ satchel_contacts_window_dispose (GObject *object)
     {
       g_signal_handlers_disconnect_by_data (self->store, self);
       g_signal_handlers_disconnect_by_data (satchel_contact_store_get_groups (self->store), self);
+    }
+  /* The filter model may outlive the window (a selection model still
+   * holds it) and refilter when the store changes: its filter must not
+   * call back into a freed window. The filter model owns the filter. */
+  if (self->filter != NULL)
+    {
+      gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+      self->filter = NULL;
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), SATCHEL_TYPE_CONTACTS_WINDOW);
   g_clear_object (&self->filtered);
