@@ -505,7 +505,7 @@ print_command_lines (const char            *prefix,
     {
       g_autofree char *name = g_strdup_printf ("%s %s", prefix, commands[i].name);
 
-      g_print ("  %-18s %s\n", name, _(commands[i].summary));
+      g_print ("  %-22s %s\n", name, _(commands[i].summary));
     }
 }
 

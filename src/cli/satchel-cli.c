@@ -398,9 +398,13 @@ apply_account_options (SatchelAccount  *account,
                        options->security);
           return FALSE;
         }
-      satchel_account_set_security (account, security);
-      if (options->port < 0)
+      /* The port follows the security only while it is the old
+       * security's usual port: a port the user chose stays. */
+      if (options->port < 0 &&
+          satchel_account_get_port (account) ==
+          satchel_security_default_port (satchel_account_get_security (account)))
         satchel_account_set_port (account, satchel_security_default_port (security));
+      satchel_account_set_security (account, security);
     }
   if (options->port >= 0)
     {
@@ -1632,7 +1636,7 @@ print_commands (const char    *group,
     {
       g_autofree char *name = group ? g_strdup_printf ("%s %s", group, commands[i].name)
                                     : g_strdup (commands[i].name);
-      g_print ("  %-18s %s\n", name, _(commands[i].summary));
+      g_print ("  %-22s %s\n", name, _(commands[i].summary));
     }
 }
 
@@ -1643,8 +1647,8 @@ print_usage (void)
   g_print ("%s\n\n", _("Send mail through your Satchel accounts, from scripts and terminals."));
   g_print ("%s\n", _("Commands:"));
   print_commands ("account", account_commands);
-  g_print ("  %-18s %s\n", "send", _("Send a message"));
-  g_print ("  %-18s %s\n", "sendmail", _("Send a message read from standard input, like sendmail"));
+  g_print ("  %-22s %s\n", "send", _("Send a message"));
+  g_print ("  %-22s %s\n", "sendmail", _("Send a message read from standard input, like sendmail"));
   print_commands ("outbox", outbox_commands);
   satchel_cli_contacts_print_commands ();
   g_print ("\n%s\n", _("“satchel-cli COMMAND --help” describes a command’s options."));

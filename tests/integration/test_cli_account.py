@@ -52,6 +52,13 @@ class AccountTests(SatchelTestCase):
         self.created_accounts.append("y")
         self.assertIn("y\ty@example.com\tsmtp.example.com:465\ttls\t-",
                       self.cli("account", "list").out)
+        # Editing the security moves a usual port along, never a chosen one.
+        self.cli("account", "edit", "y", "--security", "starttls")
+        self.assertIn("smtp.example.com:587\tstarttls", self.cli("account", "list").out)
+        self.cli("account", "edit", "y", "--port", "2525")
+        self.cli("account", "edit", "y", "--security", "tls")
+        self.assertIn("y\ty@example.com\tsmtp.example.com:2525\ttls\t-",
+                      self.cli("account", "list").out)
 
     def test_name_is_unique(self):
         with Server("starttls") as server:
