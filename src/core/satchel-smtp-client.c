@@ -29,10 +29,12 @@
  * at most doubles a block. Memory does not depend on the message. */
 #define DATA_BLOCK_SIZE (64 * 1024)
 
-/* RCPT commands written in one go with PIPELINING: enough to save round
- * trips, few enough that the server's replies cannot fill its socket
- * buffer while we are still writing (RFC 2920, section 3.1). */
-#define PIPELINE_MAX_RCPT 64
+/* The envelope written in one go with PIPELINING: the whole of it in
+ * practice (500 recipients take one round trip), yet bounded so that the
+ * server's replies (some 40 bytes each) cannot fill the socket buffers
+ * while we are still writing (RFC 2920, section 3.1). */
+#define PIPELINE_MAX_RCPT  1000
+#define PIPELINE_MAX_BYTES (32 * 1024)
 
 /* Round trips of one AUTH exchange: SCRAM needs two, LOGIN two. */
 #define AUTH_MAX_ROUNDS 8
@@ -1616,14 +1618,19 @@ send_envelope (SatchelSmtpClient   *self,
           g_string_append_printf (batch, "%s\r\n", mail_command);
         }
 
-      count = pipelining ? MIN (PIPELINE_MAX_RCPT, n_recipients - first) : 1;
-      for (guint i = first; i < first + count; i++)
+      count = 0;
+      do
         {
-          g_autofree char *command = g_strdup_printf ("RCPT TO:<%s>", recipients[i]);
+          g_autofree char *command = g_strdup_printf ("RCPT TO:<%s>", recipients[first + count]);
 
           transcribe (self, FALSE, command);
           g_string_append_printf (batch, "%s\r\n", command);
+          count++;
         }
+      while (pipelining &&
+             first + count < n_recipients &&
+             count < PIPELINE_MAX_RCPT &&
+             batch->len < PIPELINE_MAX_BYTES);
       next = first + count;
 
       if (!write_bytes (self, batch->str, batch->len, cancellable, error))
