@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "satchel-cli-common.h"
 #include "satchel-cli-contacts.h"
 
 #include "satchel-address.h"
@@ -22,13 +23,6 @@
 #include <string.h>
 
 /* sysexits, as CLI.md promises them. */
-enum
-{
-  EXIT_USAGE   = 64,
-  EXIT_DATAERR = 65,
-  EXIT_CONFIG  = 78,
-};
-
 typedef int (*ContactsFunc) (SatchelContactStore  *store,
                              int                   argc,
                              char                **argv);
@@ -40,20 +34,10 @@ typedef struct
   const char   *summary;
 } ContactsCommand;
 
-/* One human line on stderr. */
-static void
-print_error_line (const char *text)
-{
-  g_autofree char *line = g_strdup (text);
-
-  g_strdelimit (line, "\r\n", ' ');
-  g_printerr ("satchel-cli: %s\n", line);
-}
-
 static int
 fail (const GError *error)
 {
-  print_error_line (error->message);
+  satchel_cli_print_error_line (error->message);
   if (error->domain == SATCHEL_CONTACTS_ERROR && error->code == SATCHEL_CONTACTS_ERROR_FILE)
     return EXIT_CONFIG;
   return EXIT_DATAERR;
@@ -62,7 +46,7 @@ fail (const GError *error)
 static int
 fail_usage (const char *message)
 {
-  print_error_line (message);
+  satchel_cli_print_error_line (message);
   g_printerr (_("Try “%s --help” for more information.\n"), g_get_prgname ());
   return EXIT_USAGE;
 }
@@ -277,7 +261,7 @@ contacts_import (SatchelContactStore  *store,
 
   if (!g_file_get_contents (argv[1], &data, &length, &error))
     {
-      print_error_line (error->message);
+      satchel_cli_print_error_line (error->message);
       return EXIT_DATAERR;
     }
   contacts = satchel_vcard_parse (data, length, &error);
@@ -285,7 +269,7 @@ contacts_import (SatchelContactStore  *store,
     {
       g_autofree char *line = g_strdup_printf ("%s: %s", argv[1], error->message);
 
-      print_error_line (line);
+      satchel_cli_print_error_line (line);
       return EXIT_DATAERR;
     }
   if (!satchel_contact_store_import (store, contacts, &added, &merged, &skipped, &error))
@@ -554,7 +538,7 @@ open_store (GError **error)
     {
       g_autofree char *line = g_strdup_printf (_("warning: %s"), problem->message);
 
-      print_error_line (line);
+      satchel_cli_print_error_line (line);
     }
   return g_steal_pointer (&store);
 }

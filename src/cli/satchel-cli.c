@@ -15,6 +15,7 @@
 #include <gio/gunixoutputstream.h>
 
 #include "satchel-account-store.h"
+#include "satchel-cli-common.h"
 #include "satchel-cli-contacts.h"
 #include "satchel-context.h"
 #include "satchel-error.h"
@@ -32,16 +33,6 @@
 #include <unistd.h>
 
 /* sysexits, as CLI.md promises them to scripts. */
-enum
-{
-  EXIT_USAGE       = 64,
-  EXIT_DATAERR     = 65,
-  EXIT_UNAVAILABLE = 69,
-  EXIT_TEMPFAIL    = 75,
-  EXIT_NOPERM      = 77,
-  EXIT_CONFIG      = 78,
-};
-
 typedef struct
 {
   SatchelContext *context;
@@ -105,20 +96,10 @@ exit_status_for_error (const GError *error)
   return EXIT_UNAVAILABLE;
 }
 
-/* One human line on stderr. */
-static void
-print_error_line (const char *text)
-{
-  g_autoptr(GString) line = g_string_new (text);
-
-  g_strdelimit (line->str, "\r\n", ' ');
-  g_printerr ("satchel-cli: %s\n", line->str);
-}
-
 static int
 fail (const GError *error)
 {
-  print_error_line (error->message);
+  satchel_cli_print_error_line (error->message);
   return exit_status_for_error (error);
 }
 
@@ -126,7 +107,7 @@ static int
 fail_usage (GOptionContext *context,
             const char     *message)
 {
-  print_error_line (message);
+  satchel_cli_print_error_line (message);
   if (context != NULL)
     g_printerr (_("Try “%s --help” for more information.\n"), g_get_prgname ());
   return EXIT_USAGE;
@@ -1091,8 +1072,8 @@ send_queued_item (Cli               *cli,
 
       if (!satchel_outbox_remove (satchel_context_get_outbox (cli->context), item,
                                   &remove_error))
-        print_error_line (remove_error->message);
-      print_error_line (error->message);
+        satchel_cli_print_error_line (remove_error->message);
+      satchel_cli_print_error_line (error->message);
       return status;
     }
 
@@ -1102,7 +1083,7 @@ send_queued_item (Cli               *cli,
         g_strdup_printf (_("%s It stays in the outbox as “unknown” (%s) and is "
                            "not sent again unless you ask."),
                          error->message, satchel_outbox_item_get_id (item));
-      print_error_line (line);
+      satchel_cli_print_error_line (line);
     }
   else if (status == EXIT_TEMPFAIL ||
            satchel_outbox_item_get_state (item) == SATCHEL_OUTBOX_QUEUED)
@@ -1111,7 +1092,7 @@ send_queued_item (Cli               *cli,
         g_strdup_printf (_("%s The message is queued in the outbox (%s) and will be "
                            "retried; do not send it again."),
                          error->message, satchel_outbox_item_get_id (item));
-      print_error_line (line);
+      satchel_cli_print_error_line (line);
       status = EXIT_TEMPFAIL;
     }
   else
@@ -1119,7 +1100,7 @@ send_queued_item (Cli               *cli,
       g_autofree char *line =
         g_strdup_printf (_("%s The message stays in the outbox marked failed (%s)."),
                          error->message, satchel_outbox_item_get_id (item));
-      print_error_line (line);
+      satchel_cli_print_error_line (line);
     }
 
   return status;
