@@ -592,42 +592,18 @@ write_default (GKeyFile   *key_file,
     }
 }
 
-/* Opens accounts.ini.lock and waits for the exclusive lock on it; the
- * lock lasts until the returned descriptor is closed. The lock file is
- * never removed: removing it would let two writers lock two files. */
+/* Waits for the exclusive lock on accounts.ini.lock
+ * (satchel_paths_lock_file()), its error in the accounts' domain. */
 static int
 lock_file (SatchelAccountStore  *self,
            GError              **error)
 {
-  int saved_errno;
-  int fd;
-
-  do
-    fd = open (self->lock_path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
-  while (fd < 0 && errno == EINTR);
+  g_autoptr(GError) local_error = NULL;
+  int fd = satchel_paths_lock_file (self->lock_path, &local_error);
 
   if (fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_FILE,
-                   _("Could not open the lock file “%s”: %s"),
-                   self->lock_path, g_strerror (saved_errno));
-      return -1;
-    }
-
-  while (flock (fd, LOCK_EX) < 0)
-    {
-      if (errno == EINTR)
-        continue;
-
-      saved_errno = errno;
-      close (fd);
-      g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_FILE,
-                   _("Could not lock the accounts file with “%s”: %s"),
-                   self->lock_path, g_strerror (saved_errno));
-      return -1;
-    }
-
+    g_set_error_literal (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_FILE,
+                         local_error->message);
   return fd;
 }
 

@@ -218,37 +218,17 @@ write_usage (const char  *path,
                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
+/* satchel_paths_lock_file(), its error in the address book's domain. */
 static int
 lock_path (const char  *path,
            GError     **error)
 {
-  int saved_errno;
-  int fd;
-
-  do
-    fd = open (path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
-  while (fd < 0 && errno == EINTR);
+  g_autoptr(GError) local_error = NULL;
+  int fd = satchel_paths_lock_file (path, &local_error);
 
   if (fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, SATCHEL_CONTACTS_ERROR, SATCHEL_CONTACTS_ERROR_FILE,
-                   _("Could not open the lock file “%s”: %s"),
-                   path, g_strerror (saved_errno));
-      return -1;
-    }
-
-  while (flock (fd, LOCK_EX) < 0)
-    {
-      if (errno == EINTR)
-        continue;
-      saved_errno = errno;
-      close (fd);
-      g_set_error (error, SATCHEL_CONTACTS_ERROR, SATCHEL_CONTACTS_ERROR_FILE,
-                   _("Could not lock “%s”: %s"), path, g_strerror (saved_errno));
-      return -1;
-    }
-
+    g_set_error_literal (error, SATCHEL_CONTACTS_ERROR, SATCHEL_CONTACTS_ERROR_FILE,
+                         local_error->message);
   return fd;
 }
 

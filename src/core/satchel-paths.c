@@ -14,7 +14,10 @@
 #include "satchel-paths.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #define APP_DIR "satchel"
 
@@ -81,6 +84,41 @@ satchel_paths_ensure_dir (const char  *path,
                _("Could not create the folder “%s”: %s"),
                path, g_strerror (saved_errno));
   return FALSE;
+}
+
+int
+satchel_paths_lock_file (const char  *lock_path,
+                         GError     **error)
+{
+  int saved_errno;
+  int fd;
+
+  do
+    fd = open (lock_path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0600);
+  while (fd < 0 && errno == EINTR);
+
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Could not open the lock file “%s”: %s"),
+                   lock_path, g_strerror (saved_errno));
+      return -1;
+    }
+
+  while (flock (fd, LOCK_EX) < 0)
+    {
+      if (errno == EINTR)
+        continue;
+
+      saved_errno = errno;
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Could not lock “%s”: %s"), lock_path, g_strerror (saved_errno));
+      return -1;
+    }
+
+  return fd;
 }
 
 void

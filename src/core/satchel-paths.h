@@ -25,6 +25,14 @@ char     *satchel_paths_state_dir     (void);   /* $XDG_STATE_HOME/satchel */
 gboolean  satchel_paths_ensure_dir    (const char  *path,
                                        GError     **error);
 
+/* Opens (creating it, mode 0600) the lock file @lock_path and waits for
+ * an exclusive flock() on it; the lock lasts until the returned
+ * descriptor is closed. Lock files are never removed: removing one would
+ * let two writers lock two different files. -1 and a G_FILE_ERROR naming
+ * the file on failure. */
+int       satchel_paths_lock_file     (const char  *lock_path,
+                                       GError     **error);
+
 /* Sets the locale from the environment and binds Satchel's translations:
  * from $SATCHEL_LOCALEDIR when set (build-aux/run points it at the build
  * folder, so an uninstalled build speaks the user's language), else from
