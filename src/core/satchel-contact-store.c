@@ -2241,17 +2241,17 @@ satchel_contact_store_prepare_search (SatchelContactStore *self)
   build_index (self);
 }
 
-gboolean
-satchel_contact_store_record_usage (SatchelContactStore  *self,
-                                    const char * const   *addresses,
-                                    GError              **error)
+/* Counts (or, with @forget, drops) @addresses in the usage file and
+ * shows the result: recent recipients and the search index follow. */
+static gboolean
+update_usage (SatchelContactStore  *self,
+              const char * const   *addresses,
+              gboolean              forget,
+              GError              **error)
 {
   GHashTable *usage = NULL;
 
-  g_return_val_if_fail (SATCHEL_IS_CONTACT_STORE (self), FALSE);
-  g_return_val_if_fail (addresses != NULL, FALSE);
-
-  if (!change_usage (self->usage_path, addresses, FALSE, &usage, error))
+  if (!change_usage (self->usage_path, addresses, forget, &usage, error))
     return FALSE;
   g_hash_table_unref (self->usage);
   self->usage = usage;
@@ -2261,23 +2261,27 @@ satchel_contact_store_record_usage (SatchelContactStore  *self,
 }
 
 gboolean
+satchel_contact_store_record_usage (SatchelContactStore  *self,
+                                    const char * const   *addresses,
+                                    GError              **error)
+{
+  g_return_val_if_fail (SATCHEL_IS_CONTACT_STORE (self), FALSE);
+  g_return_val_if_fail (addresses != NULL, FALSE);
+
+  return update_usage (self, addresses, FALSE, error);
+}
+
+gboolean
 satchel_contact_store_forget (SatchelContactStore  *self,
                               const char           *address,
                               GError              **error)
 {
   const char *addresses[] = { address, NULL };
-  GHashTable *usage = NULL;
 
   g_return_val_if_fail (SATCHEL_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
 
-  if (!change_usage (self->usage_path, addresses, TRUE, &usage, error))
-    return FALSE;
-  g_hash_table_unref (self->usage);
-  self->usage = usage;
-  rebuild_recent (self);
-  invalidate_index (self);
-  return TRUE;
+  return update_usage (self, addresses, TRUE, error);
 }
 
 guint
