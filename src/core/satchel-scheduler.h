@@ -55,6 +55,23 @@ void              satchel_scheduler_flush           (SatchelScheduler *self);
 void              satchel_scheduler_network_changed (SatchelScheduler *self,
                                                      gboolean          available);
 
+/* Cancels the send of the outbox message @id if it is the one being
+ * sent now (it stays queued, as after any cancellation); otherwise
+ * nothing. */
+void              satchel_scheduler_cancel_item     (SatchelScheduler *self,
+                                                     const char       *id);
+
+/* Signals, on the scheduler's main context, for each message a flush
+ * tries (so windows can show progress without sending themselves):
+ *   "send-started"  (const char *id)
+ *   "send-progress" (const char *id, guint64 sent, guint64 total):
+ *                   at most about 10 a second
+ *   "send-finished" (const char *id, const GError *error): error NULL
+ *                   when the server accepted it (it is now in Sent);
+ *                   else the message stays in the outbox with the reason.
+ * The existing "flushed" (guint n_sent, guint n_failed) still ends each
+ * flush. */
+
 /* TRUE while a flush runs. */
 gboolean          satchel_scheduler_get_busy        (SatchelScheduler *self);
 

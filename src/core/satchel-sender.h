@@ -30,7 +30,29 @@ typedef struct
    * password the user just typed). Not kept. */
   const char               *password;
   gboolean                  pipelining_off;
+  /* Account setup only: when the full address is refused as the user
+   * name (535 and the like) with the same mechanism, try its local part
+   * once before giving up. Never set for sending. */
+  gboolean                  try_local_part;
 } SatchelSendHooks;
+
+/* What a verification learned, also when it failed: the certificate to
+ * show in a trust dialog, the user name that worked, what the server
+ * offers. */
+typedef struct
+{
+  GTlsCertificate      *certificate;         /* (nullable) the server's */
+  GTlsCertificateFlags  certificate_errors;  /* every problem found; 0 if trusted */
+  gboolean              pin_mismatch;        /* a pinned certificate was replaced */
+  char                 *tls_description;     /* "TLSv1.3 TLS_AES_…" or NULL */
+  char                 *username;            /* the user name that authenticated */
+  char                **mechanisms;          /* offered after TLS, upper case */
+  guint64               size_limit;          /* SIZE after TLS; 0 unknown or none */
+  SatchelSmtpStep       failed_step;         /* the step that failed, when it did */
+} SatchelVerifyReport;
+
+void satchel_verify_report_free (SatchelVerifyReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SatchelVerifyReport, satchel_verify_report_free)
 
 /* The retry schedule of temporary failures: the delay in seconds before
  * attempt number @attempts + 1 (1, 5, 15, 60 minutes, then hourly). */
@@ -46,6 +68,20 @@ SatchelOutboxItem *satchel_sender_queue_message (SatchelContext  *context,
                                                  SatchelMessage  *message,
                                                  gint64           held_until,
                                                  GError         **error);
+
+/* The same in a worker thread, for the GUI: encoding a 1 GB attachment
+ * must not block the main loop. @message must not change until
+ * @callback runs, on the caller's thread-default main context. */
+void     satchel_sender_queue_message_async  (SatchelContext      *context,
+                                              SatchelAccount      *account,
+                                              SatchelMessage      *message,
+                                              gint64               held_until,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+/* (transfer full) the new item, or NULL and @error. */
+SatchelOutboxItem *satchel_sender_queue_message_finish (GAsyncResult  *result,
+                                                        GError       **error);
 
 /* Sends one outbox item now: takes its lock, fetches the password,
  * connects, authenticates, sends from the stored file, and on the
@@ -88,6 +124,18 @@ void     satchel_sender_verify_async    (SatchelAccount          *account,
                                          gpointer                 user_data);
 gboolean satchel_sender_verify_finish   (GAsyncResult            *result,
                                          GError                 **error);
+
+/* Like satchel_sender_verify_sync(), filling *@report (transfer full,
+ * also on failure) when @report is not NULL. */
+gboolean satchel_sender_verify_report_sync (SatchelAccount          *account,
+                                            const SatchelSendHooks  *hooks,
+                                            SatchelVerifyReport    **report,
+                                            GCancellable            *cancellable,
+                                            GError                 **error);
+
+/* After satchel_sender_verify_async() completed, successfully or not:
+ * (transfer none) the report, valid as long as @result. */
+SatchelVerifyReport *satchel_sender_verify_get_report (GAsyncResult *result);
 
 void     satchel_sender_send_item_async (SatchelContext          *context,
                                          SatchelOutboxItem       *item,
