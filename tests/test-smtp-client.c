@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "satchel-certificate.h"
 #include "satchel-error.h"
 #include "satchel-smtp-client.h"
 

@@ -13,6 +13,7 @@
 
 #include "satchel-smtp-client.h"
 
+#include "satchel-certificate.h"
 #include "satchel-error.h"
 #include "satchel-smtp-auth.h"
 
@@ -175,21 +176,6 @@ format_where (const char *host,
   if (strchr (host, ':') != NULL)
     return g_strdup_printf ("[%s]:%u", host, port);
   return g_strdup_printf ("%s:%u", host, port);
-}
-
-/* "AB:CD:…" for people, from lower-case hex. */
-static char *
-format_fingerprint (const char *hex)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (gsize i = 0; hex[i] != '\0'; i++)
-    {
-      if (i > 0 && i % 2 == 0)
-        g_string_append_c (out, ':');
-      g_string_append_c (out, g_ascii_toupper (hex[i]));
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 static char *
@@ -825,11 +811,10 @@ find_certificate_problems (SatchelSmtpClient    *self,
                            GTlsCertificateFlags  reported)
 {
   g_autoptr(GSocketConnectable) identity = g_network_address_new (self->host, self->port);
-  GTlsCertificateFlags problems = reported;
+  GTlsCertificateFlags problems;
 
-  /* Without a trusted CA this checks dates and the host name only. */
-  problems |= g_tls_certificate_verify (certificate, identity, NULL)
-              & ~G_TLS_CERTIFICATE_UNKNOWN_CA;
+  /* Dates and the host name, from the certificate itself. */
+  problems = satchel_certificate_find_problems (certificate, self->host, reported);
 
   if (self->ca_database != NULL)
     {
@@ -886,70 +871,25 @@ on_accept_certificate (GTlsConnection       *connection,
   return FALSE;
 }
 
-static char *
-describe_certificate_problems (SatchelSmtpClient    *self,
-                               GTlsCertificate      *certificate,
-                               GTlsCertificateFlags  problems)
-{
-  g_autoptr(GPtrArray) reasons = g_ptr_array_new_with_free_func (g_free);
-
-  if (problems & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    g_ptr_array_add (reasons,
-                     g_strdup (_("it is self-signed or issued by an unknown "
-                                 "certificate authority")));
-  if (problems & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    g_ptr_array_add (reasons,
-                     g_strdup_printf (_("it was issued for another host name, "
-                                        "not “%s” (name mismatch)"),
-                                      self->host));
-  if (problems & G_TLS_CERTIFICATE_EXPIRED)
-    {
-      g_autoptr(GDateTime) after = g_tls_certificate_get_not_valid_after (certificate);
-      g_autofree char *date = after ? g_date_time_format (after, "%Y-%m-%d") : NULL;
-
-      if (date != NULL)
-        g_ptr_array_add (reasons, g_strdup_printf (_("it expired on %s"), date));
-      else
-        g_ptr_array_add (reasons, g_strdup (_("it has expired")));
-    }
-  if (problems & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    {
-      g_autoptr(GDateTime) before = g_tls_certificate_get_not_valid_before (certificate);
-      g_autofree char *date = before ? g_date_time_format (before, "%Y-%m-%d") : NULL;
-
-      if (date != NULL)
-        g_ptr_array_add (reasons, g_strdup_printf (_("it is not valid before %s"), date));
-      else
-        g_ptr_array_add (reasons, g_strdup (_("it is not valid yet")));
-    }
-  if (problems & G_TLS_CERTIFICATE_REVOKED)
-    g_ptr_array_add (reasons, g_strdup (_("it has been revoked")));
-  if (problems & G_TLS_CERTIFICATE_INSECURE)
-    g_ptr_array_add (reasons, g_strdup (_("it uses insecure cryptography")));
-  if (problems & G_TLS_CERTIFICATE_GENERIC_ERROR || reasons->len == 0)
-    g_ptr_array_add (reasons, g_strdup (_("it could not be checked")));
-
-  g_ptr_array_add (reasons, NULL);
-  /* TRANSLATORS: separates the reasons why a certificate is not trusted */
-  return g_strjoinv (_("; "), (char **) reasons->pdata);
-}
-
 static void
 set_certificate_error (SatchelSmtpClient  *self,
                        GError            **error)
 {
+  g_auto(GStrv) list = NULL;
   g_autofree char *reasons = NULL;
   g_autofree char *hex = NULL;
   g_autofree char *presented = NULL;
 
-  reasons = describe_certificate_problems (self, self->peer_certificate,
-                                           self->certificate_errors);
+  list = satchel_certificate_describe_problems (self->peer_certificate, self->host,
+                                                self->certificate_errors);
+  /* TRANSLATORS: separates the reasons why a certificate is not trusted */
+  reasons = g_strjoinv (_("; "), list);
   hex = satchel_certificate_fingerprint (self->peer_certificate);
-  presented = format_fingerprint (hex);
+  presented = satchel_certificate_format_fingerprint (hex);
 
   if (self->pin_mismatch)
     {
-      g_autofree char *expected = format_fingerprint (self->pin);
+      g_autofree char *expected = satchel_certificate_format_fingerprint (self->pin);
 
       g_set_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_CERTIFICATE,
                    _("The certificate of %s is not trusted (%s), and it is not "
@@ -990,7 +930,7 @@ transcribe_certificate (SatchelSmtpClient *self,
   subject = g_tls_certificate_get_subject_name (self->peer_certificate);
   issuer = g_tls_certificate_get_issuer_name (self->peer_certificate);
   hex = satchel_certificate_fingerprint (self->peer_certificate);
-  fingerprint = format_fingerprint (hex != NULL ? hex : "");
+  fingerprint = satchel_certificate_format_fingerprint (hex != NULL ? hex : "");
   line = g_strdup_printf ("<%s; certificate: %s; issuer: %s; SHA-256 %s>",
                           tls, subject ? subject : "?", issuer ? issuer : "?",
                           fingerprint);
@@ -2291,18 +2231,4 @@ satchel_smtp_client_dup_tls_description (SatchelSmtpClient *self)
   if (cipher == NULL)
     return g_strdup (version);
   return g_strdup_printf ("%s %s", version, cipher);
-}
-
-char *
-satchel_certificate_fingerprint (GTlsCertificate *certificate)
-{
-  g_autoptr(GByteArray) der = NULL;
-
-  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), NULL);
-
-  g_object_get (certificate, "certificate", &der, NULL);
-  if (der == NULL)
-    return NULL;
-
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
 }

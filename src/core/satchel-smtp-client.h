@@ -146,7 +146,4 @@ GTlsCertificateFlags           satchel_smtp_client_get_certificate_errors (Satch
 /* "TLSv1.3 TLS_AES_256_GCM_SHA384" or NULL without TLS (transfer full). */
 char                          *satchel_smtp_client_dup_tls_description    (SatchelSmtpClient *self);
 
-/* Lower-case hex SHA-256 of the certificate's DER (transfer full). */
-char    *satchel_certificate_fingerprint  (GTlsCertificate *certificate);
-
 G_END_DECLS

@@ -553,9 +553,12 @@ def _openssl(*args, cwd=None):
 
 def make_certs(folder):
     """Makes, with the openssl command, in @folder: a CA ("ca"); and as
-    (cert, key) pairs: "good" (CA-signed, localhost), "wrong-host"
-    (CA-signed, another name), "expired" (CA-signed, localhost, valid
-    only in 2020), "untrusted" (self-signed, localhost)."""
+    (cert, key) pairs: "good" (CA-signed, localhost), "renewed" (the
+    same, another key: a CA-signed renewal), "wrong-host" (CA-signed,
+    another name), "expired" (CA-signed, localhost, valid only in 2020),
+    "future" (CA-signed, localhost, valid only in 2099), "wildcard"
+    (CA-signed, *.example.test), "untrusted" and "untrusted2" (two
+    self-signed ones for localhost)."""
     os.makedirs(folder, exist_ok=True)
     p = lambda name: os.path.join(folder, name)
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
@@ -563,10 +566,11 @@ def make_certs(folder):
              "-out", p("ca.pem"),
              "-addext", "basicConstraints=critical,CA:TRUE",
              "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
-             "-subj", "/CN=localhost", "-keyout", p("untrusted.key"),
-             "-out", p("untrusted.pem"),
-             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
+    for name in ("untrusted", "untrusted2"):
+        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650",
+                 "-subj", "/CN=localhost", "-keyout", p(name + ".key"),
+                 "-out", p(name + ".pem"),
+                 "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
     with open(p("index.txt"), "w"):
         pass
     with open(p("serial"), "w") as f:
@@ -593,9 +597,13 @@ extendedKeyUsage = serverAuth
     made = {"ca": p("ca.pem")}
     for name, cn, dates in (
             ("good", "localhost", ("-days", "3650")),
+            ("renewed", "localhost", ("-days", "3650")),
             ("wrong-host", "wrong.example", ("-days", "3650")),
             ("expired", "localhost",
-             ("-startdate", "20200101000000Z", "-enddate", "20200102000000Z"))):
+             ("-startdate", "20200101000000Z", "-enddate", "20200102000000Z")),
+            ("future", "localhost",
+             ("-startdate", "20990101000000Z", "-enddate", "20991231000000Z")),
+            ("wildcard", "*.example.test", ("-days", "3650"))):
         san = "DNS:%s" % cn + (",IP:127.0.0.1" if cn == "localhost" else "")
         _openssl("req", "-new", "-newkey", "rsa:2048", "-nodes",
                  "-subj", "/CN=" + cn, "-keyout", p(name + ".key"),
@@ -604,7 +612,8 @@ extendedKeyUsage = serverAuth
                  "-keyfile", p("ca.key"), "-in", p(name + ".csr"),
                  "-out", p(name + ".pem"), "-notext", *dates)
         made[name] = (p(name + ".pem"), p(name + ".key"))
-    made["untrusted"] = (p("untrusted.pem"), p("untrusted.key"))
+    for name in ("untrusted", "untrusted2"):
+        made[name] = (p(name + ".pem"), p(name + ".key"))
     return made
 
 
