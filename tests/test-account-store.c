@@ -102,6 +102,16 @@ assert_accounts_equal (SatchelAccount *a,
       g_value_init (&value_b, pspecs[i]->value_type);
       g_object_get_property (G_OBJECT (a), pspecs[i]->name, &value_a);
       g_object_get_property (G_OBJECT (b), pspecs[i]->name, &value_b);
+      if (pspecs[i]->value_type == G_TYPE_STRV)
+        {
+          const char * const *strv_a = g_value_get_boxed (&value_a);
+          const char * const *strv_b = g_value_get_boxed (&value_b);
+
+          if ((strv_a == NULL) != (strv_b == NULL) ||
+              (strv_a != NULL && !g_strv_equal (strv_a, strv_b)))
+            g_error ("Property “%s” differs", pspecs[i]->name);
+          continue;
+        }
       if (g_param_values_cmp (pspecs[i], &value_a, &value_b) != 0)
         {
           g_autofree char *text_a = g_strdup_value_contents (&value_a);
@@ -279,7 +289,7 @@ test_account_properties (void)
     "name", "id", "address", "display-name", "host", "port", "security",
     "username", "auth-mechanism", "ca-file", "trust-fingerprint",
     "allow-plaintext-auth", "timeout", "password-command", "signature",
-    "reply-to", "bcc-self", "size-limit",
+    "reply-to", "bcc-self", "size-limit", "server-mechanisms",
   };
   g_autoptr(SatchelAccount) account = satchel_account_new ("work");
   g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
@@ -388,10 +398,13 @@ test_account_copy (void)
   satchel_account_set_trust_fingerprint (account, FINGERPRINT);
   satchel_account_set_size_limit (account, 1000);
   satchel_account_set_bcc_self (account, TRUE);
+  satchel_account_set_server_mechanisms (account, (const char *[]) { "PLAIN", "LOGIN", NULL });
 
   copy = satchel_account_copy (account);
   g_assert_true (copy != account);
   assert_accounts_equal (account, copy);
+  g_assert_true (satchel_account_get_server_mechanisms (copy) !=
+                 satchel_account_get_server_mechanisms (account));
 
   satchel_account_set_host (copy, "other.example.com");
   g_assert_cmpstr (satchel_account_get_host (account), ==, "smtp.example.com");
@@ -618,6 +631,8 @@ test_store_round_trip (void)
   satchel_account_set_reply_to (account, "Team <team@bücher.example>");
   satchel_account_set_bcc_self (account, TRUE);
   satchel_account_set_size_limit (account, G_GUINT64_CONSTANT (52428800000));
+  satchel_account_set_server_mechanisms (account,
+                                         (const char *[]) { "PLAIN", "SCRAM-SHA-256", NULL });
 
   g_assert_true (satchel_account_store_add (store, account, &error));
   g_assert_no_error (error);
@@ -631,6 +646,7 @@ test_store_round_trip (void)
   g_assert_nonnull (strstr (text, "\nauth-mechanism=SCRAM-SHA-1\n"));
   g_assert_nonnull (strstr (text, "\ntrust-fingerprint=" FINGERPRINT "\n"));
   g_assert_nonnull (strstr (text, "\nsize-limit=52428800000\n"));
+  g_assert_nonnull (strstr (text, "\nserver-mechanisms=PLAIN;SCRAM-SHA-256;\n"));
   g_assert_nonnull (strstr (text, "[General]\ndefault=Büro\n"));
   /* Unset keys are left out. */
   g_assert_null (strstr (text, "username=plain"));
@@ -1182,6 +1198,58 @@ assert_changes (GArray *changes,
   g_array_set_size (changes, 0);
 }
 
+/* What the server offered, remembered for the compose window and the
+ * setup window: a string list in accounts.ini, empty meaning unknown. */
+static void
+test_server_mechanisms (void)
+{
+  g_autoptr(SatchelAccountStore) store = satchel_account_store_new (NULL);
+  g_autoptr(SatchelAccount) account = make_account ("work");
+  g_autoptr(SatchelAccount) loaded = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) changes = g_array_new (FALSE, FALSE, sizeof (Change));
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) from_property = NULL;
+  g_autofree char *path = satchel_paths_accounts_file ();
+  g_autofree char *text = NULL;
+  const char * const mechanisms[] = { "PLAIN", "CRAM-MD5", NULL };
+
+  g_signal_connect (account, "notify", G_CALLBACK (count_notify), counts);
+  g_assert_null (satchel_account_get_server_mechanisms (account));
+  satchel_account_set_server_mechanisms (account, mechanisms);
+  g_assert_cmpuint (notified (counts, "server-mechanisms"), ==, 1);
+  satchel_account_set_server_mechanisms (account, mechanisms);
+  satchel_account_set_server_mechanisms (account, satchel_account_get_server_mechanisms (account));
+  g_assert_cmpuint (notified (counts, "server-mechanisms"), ==, 1);
+  g_assert_true (g_strv_equal (satchel_account_get_server_mechanisms (account), mechanisms));
+  g_object_get (account, "server-mechanisms", &from_property, NULL);
+  g_assert_true (g_strv_equal ((const char * const *) from_property, mechanisms));
+
+  g_assert_true (satchel_account_store_add (store, account, &error));
+  g_assert_no_error (error);
+  text = read_text (path);
+  g_assert_nonnull (strstr (text, "\nserver-mechanisms=PLAIN;CRAM-MD5;\n"));
+
+  /* A load of the same file is no change, although the lists are new. */
+  g_signal_connect (store, "items-changed", G_CALLBACK (record_change), changes);
+  g_assert_true (satchel_account_store_load (store, &error));
+  g_assert_no_error (error);
+  assert_changes (changes, -1);
+
+  loaded = satchel_account_store_lookup (store, "work");
+  g_assert_true (g_strv_equal (satchel_account_get_server_mechanisms (loaded), mechanisms));
+
+  /* An empty list is unknown, and leaves the file. */
+  satchel_account_set_server_mechanisms (loaded, (const char *[]) { NULL });
+  g_assert_null (satchel_account_get_server_mechanisms (loaded));
+  g_assert_true (satchel_account_store_update (store, loaded, &error));
+  g_assert_no_error (error);
+  assert_changes (changes, 0, 1, 1, -1);
+  g_clear_pointer (&text, g_free);
+  text = read_text (path);
+  g_assert_null (strstr (text, "server-mechanisms"));
+}
+
 static void
 test_store_items_changed (void)
 {
@@ -1349,6 +1417,7 @@ main (int   argc,
   g_test_add_func ("/satchel/account/store/hand-written", test_store_hand_written);
   g_test_add_func ("/satchel/account/store/password-key", test_store_password_key);
   g_test_add_func ("/satchel/account/store/items-changed", test_store_items_changed);
+  g_test_add_func ("/satchel/account/store/server-mechanisms", test_server_mechanisms);
   g_test_add_func ("/satchel/account/store/concurrent-writers", test_store_concurrent_writers);
 
   return g_test_run ();

@@ -8,10 +8,11 @@
 #include "config.h"
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "satchel-certificate.h"
+
+#include "fault-server.h"
 
 /* Certificates made once by the fault server's make_certs() (the
  * openssl command): a CA, CA-signed ones (good, wrong-host, expired,
@@ -29,40 +30,6 @@ load (const char *name)
   certificate = g_tls_certificate_new_from_file (path, &error);
   g_assert_no_error (error);
   return certificate;
-}
-
-static void
-make_certificates (void)
-{
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "integration",
-                                                   "satchel_faultserver.py", NULL);
-  g_autoptr(GError) error = NULL;
-  const char *argv[] = { "/usr/bin/python3", script, "--make-certs", NULL, NULL };
-  int status = 0;
-
-  cert_dir = g_dir_make_tmp ("satchel-certificate-XXXXXX", &error);
-  g_assert_no_error (error);
-  argv[3] = cert_dir;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-}
-
-static void
-remove_certificates (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (cert_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (cert_dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (cert_dir);
-  g_clear_pointer (&cert_dir, g_free);
 }
 
 /* The hex SHA-256 of the DER, as openssl computes it. */
@@ -265,7 +232,7 @@ main (int   argc,
   g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  make_certificates ();
+  cert_dir = fault_server_make_certs ();
 
   g_test_add_func ("/satchel/certificate/fingerprint", test_fingerprint);
   g_test_add_func ("/satchel/certificate/format-fingerprint", test_format_fingerprint);
@@ -277,6 +244,6 @@ main (int   argc,
   g_test_add_func ("/satchel/certificate/details", test_details);
 
   status = g_test_run ();
-  remove_certificates ();
+  fault_server_remove_certs (g_steal_pointer (&cert_dir));
   return status;
 }

@@ -106,6 +106,17 @@ accounts_equal (SatchelAccount *a,
       g_value_init (&value_b, pspecs[i]->value_type);
       g_object_get_property (G_OBJECT (a), pspecs[i]->name, &value_a);
       g_object_get_property (G_OBJECT (b), pspecs[i]->name, &value_b);
+      /* Boxed values compare as pointers: compare string lists by content. */
+      if (pspecs[i]->value_type == G_TYPE_STRV)
+        {
+          const char * const *strv_a = g_value_get_boxed (&value_a);
+          const char * const *strv_b = g_value_get_boxed (&value_b);
+
+          if ((strv_a == NULL) != (strv_b == NULL) ||
+              (strv_a != NULL && !g_strv_equal (strv_a, strv_b)))
+            return FALSE;
+          continue;
+        }
       if (g_param_values_cmp (pspecs[i], &value_a, &value_b) != 0)
         return FALSE;
     }
@@ -420,6 +431,23 @@ parse_account (GKeyFile    *key_file,
   if (present)
     satchel_account_set_size_limit (account, number);
 
+  if (g_key_file_has_key (key_file, group, "server-mechanisms", NULL))
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_auto(GStrv) mechanisms = g_key_file_get_string_list (key_file, group,
+                                                             "server-mechanisms",
+                                                             NULL, &local_error);
+
+      if (mechanisms == NULL && local_error != NULL)
+        {
+          set_key_error (error, path, group, "server-mechanisms", local_error);
+          return NULL;
+        }
+      for (guint i = 0; mechanisms != NULL && mechanisms[i] != NULL; i++)
+        g_strstrip (mechanisms[i]);
+      satchel_account_set_server_mechanisms (account, (const char * const *) mechanisms);
+    }
+
   if (!read_boolean (key_file, path, group, "allow-plaintext-auth", &flag, error))
     return NULL;
   satchel_account_set_allow_plaintext_auth (account, flag);
@@ -569,6 +597,15 @@ write_account (GKeyFile       *key_file,
                            satchel_account_get_size_limit (account));
   else
     g_key_file_remove_key (key_file, group, "size-limit", NULL);
+  if (satchel_account_get_server_mechanisms (account) != NULL)
+    {
+      const char * const *mechanisms = satchel_account_get_server_mechanisms (account);
+
+      g_key_file_set_string_list (key_file, group, "server-mechanisms", mechanisms,
+                                  g_strv_length ((char **) mechanisms));
+    }
+  else
+    g_key_file_remove_key (key_file, group, "server-mechanisms", NULL);
 }
 
 static void

@@ -46,6 +46,7 @@ struct _SatchelAccount
   char            *reply_to;
   gboolean         bcc_self;
   guint64          size_limit;
+  char           **server_mechanisms;
 };
 
 G_DEFINE_FINAL_TYPE (SatchelAccount, satchel_account, G_TYPE_OBJECT)
@@ -76,6 +77,7 @@ enum
   PROP_REPLY_TO,
   PROP_BCC_SELF,
   PROP_SIZE_LIMIT,
+  PROP_SERVER_MECHANISMS,
   N_PROPS
 };
 
@@ -307,6 +309,7 @@ satchel_account_finalize (GObject *object)
   g_free (self->password_command);
   g_free (self->signature);
   g_free (self->reply_to);
+  g_strfreev (self->server_mechanisms);
 
   G_OBJECT_CLASS (satchel_account_parent_class)->finalize (object);
 }
@@ -375,6 +378,9 @@ satchel_account_get_property (GObject    *object,
       break;
     case PROP_SIZE_LIMIT:
       g_value_set_uint64 (value, self->size_limit);
+      break;
+    case PROP_SERVER_MECHANISMS:
+      g_value_set_boxed (value, self->server_mechanisms);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -445,6 +451,9 @@ satchel_account_set_property (GObject      *object,
       break;
     case PROP_SIZE_LIMIT:
       satchel_account_set_size_limit (self, g_value_get_uint64 (value));
+      break;
+    case PROP_SERVER_MECHANISMS:
+      satchel_account_set_server_mechanisms (self, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -529,6 +538,9 @@ satchel_account_class_init (SatchelAccountClass *klass)
     g_param_spec_uint64 ("size-limit", NULL, NULL,
                          0, G_MAXUINT64, 0,
                          flags);
+
+  properties[PROP_SERVER_MECHANISMS] =
+    g_param_spec_boxed ("server-mechanisms", NULL, NULL, G_TYPE_STRV, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -633,6 +645,7 @@ satchel_account_copy (SatchelAccount *self)
   copy->reply_to = g_strdup (self->reply_to);
   copy->bcc_self = self->bcc_self;
   copy->size_limit = self->size_limit;
+  copy->server_mechanisms = g_strdupv (self->server_mechanisms);
 
   return copy;
 }
@@ -981,6 +994,39 @@ satchel_account_set_size_limit (SatchelAccount *self,
 
   self->size_limit = size_limit;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE_LIMIT]);
+}
+
+const char * const *
+satchel_account_get_server_mechanisms (SatchelAccount *self)
+{
+  g_return_val_if_fail (SATCHEL_IS_ACCOUNT (self), NULL);
+
+  return (const char * const *) self->server_mechanisms;
+}
+
+void
+satchel_account_set_server_mechanisms (SatchelAccount     *self,
+                                       const char * const *mechanisms)
+{
+  g_auto(GStrv) copy = NULL;
+
+  g_return_if_fail (SATCHEL_IS_ACCOUNT (self));
+
+  /* Empty is unknown, as in accounts.ini. */
+  if (mechanisms != NULL && mechanisms[0] == NULL)
+    mechanisms = NULL;
+
+  if (mechanisms == NULL && self->server_mechanisms == NULL)
+    return;
+  if (mechanisms != NULL && self->server_mechanisms != NULL &&
+      g_strv_equal (mechanisms, (const char * const *) self->server_mechanisms))
+    return;
+
+  /* @mechanisms may be what the getter returned. */
+  copy = g_strdupv ((char **) mechanisms);
+  g_strfreev (self->server_mechanisms);
+  self->server_mechanisms = g_steal_pointer (&copy);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_MECHANISMS]);
 }
 
 gboolean

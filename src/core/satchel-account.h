@@ -40,7 +40,7 @@ G_DECLARE_FINAL_TYPE (SatchelAccount, satchel_account, SATCHEL, ACCOUNT, GObject
  * Property names: name, id, address, display-name, host, port, security,
  * username, auth-mechanism, ca-file, trust-fingerprint,
  * allow-plaintext-auth, timeout, password-command, signature, reply-to,
- * bcc-self, size-limit. */
+ * bcc-self, size-limit, server-mechanisms (GStrv). */
 
 /* A new account with a fresh UUID id, security TLS, port 465, timeout
  * SATCHEL_ACCOUNT_DEFAULT_TIMEOUT. */
@@ -104,6 +104,11 @@ void             satchel_account_set_bcc_self             (SatchelAccount *self,
 guint64          satchel_account_get_size_limit           (SatchelAccount *self);
 void             satchel_account_set_size_limit           (SatchelAccount *self,
                                                            guint64         size_limit);
+/* The AUTH mechanisms the server offered (after TLS, upper case) at the
+ * last verification; NULL when unknown. */
+const char * const *satchel_account_get_server_mechanisms (SatchelAccount     *self);
+void             satchel_account_set_server_mechanisms    (SatchelAccount     *self,
+                                                           const char * const *mechanisms);
 
 /* Checks the fields together (address valid, host set, port non-zero,
  * mechanism known, fingerprint 64 hex digits, name has no '[', ']' or

@@ -35,6 +35,8 @@ typedef enum
   SATCHEL_SMTP_ERROR_MESSAGE_TOO_BIG,        /* over the server's SIZE */
   SATCHEL_SMTP_ERROR_UNKNOWN_OUTCOME,        /* lost after the final dot */
   SATCHEL_SMTP_ERROR_SMTPUTF8_REQUIRED,      /* UTF-8 address, no SMTPUTF8 */
+  SATCHEL_SMTP_ERROR_APP_PASSWORD_REQUIRED,  /* 534 5.7.9 and kin: the provider
+                                              * wants an app password */
 } SatchelSmtpError;
 
 /* Errors of accounts.ini and account values. */

@@ -31,15 +31,21 @@ password_free (char *password)
   g_free (password);
 }
 
-/* What a send or a verification needs in its worker thread: copies, so
- * that the caller may change or free its own while it runs. */
+/* What a send, a verification or queueing needs in its worker thread:
+ * copies, so that the caller may change or free its own while it runs.
+ * Sends use @item_id, not the caller's item: the worker reads the
+ * outbox through a context of its own. */
 typedef struct
 {
-  SatchelContext    *context;
-  SatchelOutboxItem *item;
-  SatchelAccount    *account;
-  SatchelSendHooks   hooks;
-  char              *password;
+  SatchelContext      *context;
+  SatchelOutboxItem   *item;
+  char                *item_id;
+  SatchelAccount      *account;
+  SatchelMessage      *message;
+  gint64               held_until;
+  SatchelSendHooks     hooks;
+  char                *password;
+  SatchelVerifyReport *report;
 } SenderJob;
 
 static void
@@ -47,8 +53,11 @@ sender_job_free (SenderJob *job)
 {
   g_clear_object (&job->context);
   g_clear_object (&job->item);
+  g_free (job->item_id);
   g_clear_object (&job->account);
+  g_clear_object (&job->message);
   g_clear_pointer (&job->password, password_free);
+  g_clear_pointer (&job->report, satchel_verify_report_free);
   g_free (job);
 }
 
@@ -62,6 +71,7 @@ sender_job_new (SatchelContext         *context,
 
   job->context = context ? g_object_ref (context) : NULL;
   job->item = item ? g_object_ref (item) : NULL;
+  job->item_id = item ? g_strdup (satchel_outbox_item_get_id (item)) : NULL;
   job->account = account ? satchel_account_copy (account) : NULL;
   if (hooks != NULL)
     {
@@ -173,41 +183,202 @@ make_client (SatchelAccount         *account,
   return client;
 }
 
+void
+satchel_verify_report_free (SatchelVerifyReport *report)
+{
+  if (report == NULL)
+    return;
+
+  g_clear_object (&report->certificate);
+  g_free (report->tls_description);
+  g_free (report->username);
+  g_strfreev (report->mechanisms);
+  g_free (report);
+}
+
+/* What the session of @client showed; a later session overwrites it. */
+static void
+fill_report (SatchelVerifyReport *report,
+             SatchelSmtpClient   *client,
+             const GError        *error)
+{
+  const SatchelSmtpCapabilities *caps = satchel_smtp_client_get_capabilities (client);
+
+  g_set_object (&report->certificate, satchel_smtp_client_get_peer_certificate (client));
+  report->certificate_errors = satchel_smtp_client_get_certificate_rejected (client)
+                               ? satchel_smtp_client_get_certificate_errors (client)
+                               : 0;
+  report->pin_mismatch = satchel_smtp_client_get_pin_mismatch (client);
+  g_free (report->tls_description);
+  report->tls_description = satchel_smtp_client_dup_tls_description (client);
+
+  /* The client forgets what was announced before TLS: these are the
+   * capabilities of the encrypted session (or of a plain one). */
+  if (caps != NULL)
+    {
+      g_strfreev (report->mechanisms);
+      report->mechanisms = g_strdupv (caps->auth);
+      report->size_limit = caps->has_size ? caps->size : 0;
+    }
+
+  report->failed_step = error != NULL ? satchel_smtp_client_get_step (client) : 0;
+}
+
+/* One session for a verification: connect, TLS, EHLO, AUTH (with
+ * @password), QUIT. *@mechanism is the mechanism AUTH used, *@refusal
+ * the server's answer when AUTH was refused. */
+static gboolean
+verify_session (SatchelAccount          *account,
+                const SatchelSendHooks  *hooks,
+                SatchelTranscript       *transcript,
+                const char              *password,
+                SatchelVerifyReport     *report,
+                char                   **mechanism,
+                SatchelSmtpReply       **refusal,
+                GCancellable            *cancellable,
+                GError                 **error)
+{
+  g_autoptr(SatchelSmtpClient) client = make_client (account, hooks, transcript);
+  g_autoptr(GError) local_error = NULL;
+
+  if (open_session (client, password, cancellable, &local_error))
+    {
+      fill_report (report, client, NULL);
+      satchel_smtp_client_quit (client, cancellable);
+      return TRUE;
+    }
+
+  fill_report (report, client, local_error);
+  if (mechanism != NULL)
+    *mechanism = g_strdup (satchel_smtp_client_get_auth_mechanism (client));
+  if (refusal != NULL &&
+      satchel_smtp_client_get_step (client) == SATCHEL_SMTP_STEP_AUTH &&
+      satchel_smtp_client_get_last_reply (client) != NULL)
+    *refusal = satchel_smtp_reply_copy (satchel_smtp_client_get_last_reply (client));
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* The server said no to this user name and password (535, 5.7.8): not
+ * "try later" (4xx), not "use an app password" (534). */
+static gboolean
+is_login_refused (const GError           *error,
+                  const SatchelSmtpReply *refusal)
+{
+  return g_error_matches (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_AUTH_FAILED) &&
+         refusal != NULL &&
+         (refusal->code == 535 || g_strcmp0 (refusal->enhanced, "5.7.8") == 0);
+}
+
+/* "alice" of "alice@example.com"; NULL when @username is no address. */
+static char *
+dup_local_part (const char *username)
+{
+  const char *at = username != NULL ? strrchr (username, '@') : NULL;
+
+  if (at == NULL || at == username || at[1] == '\0')
+    return NULL;
+  return g_strndup (username, at - username);
+}
+
+gboolean
+satchel_sender_verify_report_sync (SatchelAccount          *account,
+                                   const SatchelSendHooks  *hooks,
+                                   SatchelVerifyReport    **report_out,
+                                   GCancellable            *cancellable,
+                                   GError                 **error)
+{
+  g_autoptr(SatchelVerifyReport) report = g_new0 (SatchelVerifyReport, 1);
+  g_autoptr(SatchelTranscript) transcript = NULL;
+  g_autoptr(SatchelSmtpReply) refusal = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *mechanism = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *local_part = NULL;
+  char *password = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SATCHEL_IS_ACCOUNT (account), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!fetch_password (account, hooks, &password, cancellable, &local_error))
+    {
+      /* Signing in is what needs it. */
+      report->failed_step = SATCHEL_SMTP_STEP_AUTH;
+      goto out;
+    }
+
+  username = g_strdup (satchel_account_get_username (account));
+  transcript = open_transcript ("verify", satchel_account_get_name (account),
+                                account, hooks);
+  ok = verify_session (account, hooks, transcript, password, report,
+                       &mechanism, &refusal, cancellable, &local_error);
+
+  /* Account setup only: many servers want "alice", not
+   * "alice@example.com". Once, with the same mechanism. */
+  if (!ok && hooks != NULL && hooks->try_local_part && password != NULL &&
+      is_login_refused (local_error, refusal) &&
+      (local_part = dup_local_part (username)) != NULL)
+    {
+      g_autoptr(SatchelAccount) retry = satchel_account_copy (account);
+      g_autoptr(SatchelSmtpReply) retry_refusal = NULL;
+      g_autoptr(GError) retry_error = NULL;
+
+      satchel_account_set_username (retry, local_part);
+      satchel_account_set_auth_mechanism (retry, mechanism);
+      ok = verify_session (retry, hooks, transcript, password, report,
+                           NULL, &retry_refusal, cancellable, &retry_error);
+      g_clear_error (&local_error);
+      if (ok)
+        {
+          satchel_account_set_username (account, local_part);
+          g_free (username);
+          username = g_strdup (local_part);
+        }
+      else if (is_login_refused (retry_error, retry_refusal))
+        {
+          g_autofree char *where = g_strdup_printf ("%s:%u", satchel_account_get_host (account),
+                                                    satchel_account_get_port (account));
+          g_autofree char *quote = satchel_smtp_reply_quote (retry_refusal, 200);
+
+          g_set_error (&local_error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_AUTH_FAILED,
+                       _("The server %s refused to sign in both as “%s” and as "
+                         "“%s” (%s): %s. Check the user name and password."),
+                       where, username, local_part, mechanism, quote);
+        }
+      else
+        local_error = g_steal_pointer (&retry_error);
+    }
+  /* No password, no AUTH: no user name signed in. */
+  if (ok && password != NULL)
+    report->username = g_strdup (username);
+  g_clear_pointer (&password, password_free);
+
+  /* Remember what the server allows, for the compose window. */
+  if (report->mechanisms != NULL)
+    {
+      satchel_account_set_size_limit (account, report->size_limit);
+      satchel_account_set_server_mechanisms (account, (const char * const *) report->mechanisms);
+    }
+
+  satchel_transcript_finish (transcript, local_error);
+
+out:
+  if (report_out != NULL)
+    *report_out = g_steal_pointer (&report);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return ok;
+}
+
 gboolean
 satchel_sender_verify_sync (SatchelAccount          *account,
                             const SatchelSendHooks  *hooks,
                             GCancellable            *cancellable,
                             GError                 **error)
 {
-  g_autoptr(SatchelTranscript) transcript = NULL;
-  g_autoptr(SatchelSmtpClient) client = NULL;
-  g_autoptr(GError) local_error = NULL;
-  char *password = NULL;
-  const SatchelSmtpCapabilities *caps;
-  gboolean ok;
-
-  g_return_val_if_fail (SATCHEL_IS_ACCOUNT (account), FALSE);
-
-  if (!fetch_password (account, hooks, &password, cancellable, error))
-    return FALSE;
-
-  transcript = open_transcript ("verify", satchel_account_get_name (account),
-                                account, hooks);
-  client = make_client (account, hooks, transcript);
-  ok = open_session (client, password, cancellable, &local_error);
-  g_clear_pointer (&password, password_free);
-
-  caps = satchel_smtp_client_get_capabilities (client);
-  if (caps != NULL && caps->has_size)
-    satchel_account_set_size_limit (account, caps->size);
-
-  if (ok)
-    satchel_smtp_client_quit (client, cancellable);
-
-  satchel_transcript_finish (transcript, local_error);
-  if (!ok)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return ok;
+  return satchel_sender_verify_report_sync (account, hooks, NULL, cancellable, error);
 }
 
 /* Writes the wire form of @mime into the new outbox file @fd. */
@@ -662,7 +833,9 @@ verify_thread (GTask        *task,
   SenderJob *job = task_data;
   GError *error = NULL;
 
-  if (satchel_sender_verify_sync (job->account, &job->hooks, cancellable, &error))
+  /* The report stays with the task, for satchel_sender_verify_get_report(). */
+  if (satchel_sender_verify_report_sync (job->account, &job->hooks, &job->report,
+                                         cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -695,6 +868,22 @@ satchel_sender_verify_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+SatchelVerifyReport *
+satchel_sender_verify_get_report (GAsyncResult *result)
+{
+  SenderJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == satchel_sender_verify_async, NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  return job->report;
+}
+
+/* In the worker: the accounts and the outbox are read through a context
+ * of its own (the same files, under the same locks), as the scheduler
+ * does, so that nothing the caller's main loop shows (the account
+ * store's model, the caller's item) changes from this thread. */
 static void
 send_item_thread (GTask        *task,
                   gpointer      source_object,
@@ -702,10 +891,37 @@ send_item_thread (GTask        *task,
                   GCancellable *cancellable)
 {
   SenderJob *job = task_data;
+  g_autoptr(SatchelContext) context = satchel_context_new ();
+  g_autoptr(SatchelOutboxItem) item = NULL;
   GError *error = NULL;
 
-  if (satchel_sender_send_item_sync (job->context, job->item, FALSE,
-                                     &job->hooks, cancellable, &error))
+  item = satchel_outbox_lookup (satchel_context_get_outbox (context), job->item_id, &error);
+  if (item != NULL &&
+      satchel_sender_send_item_sync (context, item, FALSE, &job->hooks,
+                                     cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Back on the caller's main context: the caller's item catches up with
+ * what the worker wrote (unless it left the outbox), then the caller
+ * hears of it. */
+static void
+on_send_item_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SenderJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) reload_error = NULL;
+  GError *error = NULL;
+
+  if (!satchel_outbox_reload (satchel_context_get_outbox (job->context), job->item,
+                              &reload_error))
+    g_debug ("Outbox item %s not reloaded: %s", job->item_id, reload_error->message);
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -720,15 +936,23 @@ satchel_sender_send_item_async (SatchelContext          *context,
                                 gpointer                 user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  SenderJob *job;
 
   g_return_if_fail (SATCHEL_IS_CONTEXT (context));
   g_return_if_fail (SATCHEL_IS_OUTBOX_ITEM (item));
 
+  job = sender_job_new (context, item, NULL, hooks);
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, satchel_sender_send_item_async);
-  g_task_set_task_data (task, sender_job_new (context, item, NULL, hooks),
-                        (GDestroyNotify) sender_job_free);
-  g_task_run_in_thread (task, send_item_thread);
+  g_task_set_task_data (task, job, (GDestroyNotify) sender_job_free);
+
+  /* The worker's task shares the job, which the outer task owns and
+   * outlives it. */
+  worker = g_task_new (NULL, cancellable, on_send_item_done, g_object_ref (task));
+  g_task_set_source_tag (worker, send_item_thread);
+  g_task_set_task_data (worker, job, NULL);
+  g_task_run_in_thread (worker, send_item_thread);
 }
 
 gboolean
@@ -738,4 +962,63 @@ satchel_sender_send_item_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+queue_message_thread (GTask        *task,
+                      gpointer      source_object,
+                      gpointer      task_data,
+                      GCancellable *cancellable)
+{
+  SenderJob *job = task_data;
+  SatchelOutboxItem *item;
+  GError *error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* The context only names the outbox folder: nothing in it changes. */
+  item = satchel_sender_queue_message (job->context, job->account, job->message,
+                                       job->held_until, &error);
+  if (item != NULL)
+    g_task_return_pointer (task, item, g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+satchel_sender_queue_message_async (SatchelContext      *context,
+                                    SatchelAccount      *account,
+                                    SatchelMessage      *message,
+                                    gint64               held_until,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SenderJob *job;
+
+  g_return_if_fail (SATCHEL_IS_CONTEXT (context));
+  g_return_if_fail (SATCHEL_IS_ACCOUNT (account));
+  g_return_if_fail (SATCHEL_IS_MESSAGE (message));
+
+  job = sender_job_new (context, NULL, account, NULL);
+  job->message = g_object_ref (message);
+  job->held_until = held_until;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, satchel_sender_queue_message_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) sender_job_free);
+  g_task_run_in_thread (task, queue_message_thread);
+}
+
+SatchelOutboxItem *
+satchel_sender_queue_message_finish (GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        satchel_sender_queue_message_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

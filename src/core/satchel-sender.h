@@ -109,14 +109,18 @@ guint    satchel_sender_flush_sync      (SatchelContext          *context,
                                          GError                 **error);
 
 /* Connect, TLS, EHLO, AUTH, QUIT for @account, remembering the server's
- * SIZE limit in @account. Blocking. */
+ * SIZE limit and AUTH mechanisms in @account ("size-limit",
+ * "server-mechanisms"), and, when hooks->try_local_part found that the
+ * local part works as the user name, that user name. Blocking. */
 gboolean satchel_sender_verify_sync     (SatchelAccount          *account,
                                          const SatchelSendHooks  *hooks,
                                          GCancellable            *cancellable,
                                          GError                 **error);
 
 /* The same in a worker thread; @callback runs on the caller's thread-
- * default main context. Hooks' callbacks run in the worker. */
+ * default main context. Hooks' callbacks run in the worker. It works on
+ * a copy of @account: what it learned is in the report
+ * (satchel_sender_verify_get_report()). */
 void     satchel_sender_verify_async    (SatchelAccount          *account,
                                          const SatchelSendHooks  *hooks,
                                          GCancellable            *cancellable,
@@ -137,6 +141,11 @@ gboolean satchel_sender_verify_report_sync (SatchelAccount          *account,
  * (transfer none) the report, valid as long as @result. */
 SatchelVerifyReport *satchel_sender_verify_get_report (GAsyncResult *result);
 
+/* satchel_sender_send_item_sync() in a worker thread, which reads the
+ * accounts and the outbox through a context of its own, so that nothing
+ * the caller's main loop shows changes from another thread; @item is
+ * re-read from the outbox on the caller's thread-default main context
+ * before @callback runs there. Hooks' callbacks run in the worker. */
 void     satchel_sender_send_item_async (SatchelContext          *context,
                                          SatchelOutboxItem       *item,
                                          const SatchelSendHooks  *hooks,

@@ -95,6 +95,10 @@ struct _SatchelSmtpClient
   GTlsCertificateFlags       certificate_errors;
   gboolean                   certificate_rejected;
   gboolean                   pin_mismatch;
+
+  /* What the session learned, kept after it ended. */
+  char                      *tls_description;
+  char                      *auth_mechanism; /* the one last tried */
 };
 
 G_DEFINE_FINAL_TYPE (SatchelSmtpClient, satchel_smtp_client, G_TYPE_OBJECT)
@@ -912,6 +916,18 @@ set_certificate_error (SatchelSmtpClient  *self,
 
 static const char *describe_protocol_version (GTlsProtocolVersion version);
 
+/* "TLSv1.3 TLS_AES_256_GCM_SHA384", after the handshake. */
+static char *
+describe_tls (GTlsConnection *tls)
+{
+  g_autofree char *cipher = g_tls_connection_get_ciphersuite_name (tls);
+  const char *version = describe_protocol_version (g_tls_connection_get_protocol_version (tls));
+
+  if (cipher == NULL)
+    return g_strdup (version);
+  return g_strdup_printf ("%s %s", version, cipher);
+}
+
 /* The certificate in the transcript: who it names, who issued it, its
  * fingerprint. */
 static void
@@ -1049,6 +1065,10 @@ start_tls (SatchelSmtpClient  *self,
 
   set_step (self, SATCHEL_SMTP_STEP_TLS);
 
+  /* Whatever was announced in clear is forgotten now, also if the
+   * handshake fails: say_hello() asks again over TLS. */
+  g_clear_pointer (&self->caps, satchel_smtp_capabilities_free);
+
   identity = g_network_address_new (self->host, self->port);
   stream = g_tls_client_connection_new (G_IO_STREAM (self->connection), identity,
                                         &local_error);
@@ -1092,12 +1112,9 @@ start_tls (SatchelSmtpClient  *self,
   self->input = g_io_stream_get_input_stream (G_IO_STREAM (self->tls));
   self->output = g_io_stream_get_output_stream (G_IO_STREAM (self->tls));
 
-  if (self->transcript_func != NULL)
-    {
-      g_autofree char *description = satchel_smtp_client_dup_tls_description (self);
-
-      transcribe_certificate (self, description);
-    }
+  g_free (self->tls_description);
+  self->tls_description = describe_tls (self->tls);
+  transcribe_certificate (self, self->tls_description);
 
   /* No API sets a minimum version in GLib 2.74: check afterwards. */
   version = g_tls_connection_get_protocol_version (self->tls);
@@ -1341,6 +1358,28 @@ set_auth_unavailable (SatchelSmtpClient  *self,
                  self->where, offered);
 }
 
+/* Gmail's "534-5.7.9 Application-specific password required" and
+ * "534-5.7.14 Please log in via your web browser", and the same words
+ * from other providers: the password is right, but this provider does
+ * not take it from mail programs. (RFC 4954's own 534 5.7.9, "mechanism
+ * too weak", is something else.) */
+static gboolean
+asks_for_app_password (const SatchelSmtpReply *reply)
+{
+  g_autofree char *text = g_ascii_strdown (reply->text != NULL ? reply->text : "", -1);
+
+  if (reply->code < 500 || reply->code >= 600 || strstr (text, "too weak") != NULL)
+    return FALSE;
+
+  return reply->code == 534 ||
+         g_strcmp0 (reply->enhanced, "5.7.9") == 0 ||
+         g_strcmp0 (reply->enhanced, "5.7.14") == 0 ||
+         strstr (text, "application-specific password") != NULL ||
+         strstr (text, "app-specific password") != NULL ||
+         strstr (text, "app password") != NULL ||
+         strstr (text, "web browser") != NULL;
+}
+
 static void
 set_auth_reply_error (SatchelSmtpClient       *self,
                       const SatchelSmtpReply  *reply,
@@ -1349,7 +1388,16 @@ set_auth_reply_error (SatchelSmtpClient       *self,
 {
   g_autofree char *quote = quote_reply (reply);
 
-  if (reply->code >= 400 && reply->code < 500)
+  if (asks_for_app_password (reply))
+    g_set_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_APP_PASSWORD_REQUIRED,
+                 _("The server %s does not accept the usual password of “%s” "
+                   "from mail programs: it wants an app password. Sign in to "
+                   "your account on the provider’s website, create an app "
+                   "password in its security settings (two-step verification "
+                   "may have to be on first), and use that password here "
+                   "instead (%s)."),
+                 self->where, self->username, quote);
+  else if (reply->code >= 400 && reply->code < 500)
     g_set_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_TEMPORARY,
                  _("The server %s could not sign in “%s” now (%s): %s"),
                  self->where, self->username, mechanism, quote);
@@ -1760,6 +1808,8 @@ satchel_smtp_client_finalize (GObject *object)
   g_free (self->mechanism);
   g_free (self->ca_file);
   g_free (self->pin);
+  g_free (self->tls_description);
+  g_free (self->auth_mechanism);
   g_free (self->read_buffer);
   satchel_smtp_reply_parser_free (self->parser);
   g_clear_pointer (&self->caps, satchel_smtp_capabilities_free);
@@ -1896,6 +1946,8 @@ satchel_smtp_client_connect (SatchelSmtpClient  *self,
 
   g_clear_pointer (&self->caps, satchel_smtp_capabilities_free);
   g_clear_pointer (&self->last_reply, satchel_smtp_reply_free);
+  g_clear_pointer (&self->tls_description, g_free);
+  g_clear_pointer (&self->auth_mechanism, g_free);
   satchel_smtp_reply_parser_free (self->parser);
   self->parser = satchel_smtp_reply_parser_new ();
 
@@ -1972,6 +2024,9 @@ satchel_smtp_client_authenticate (SatchelSmtpClient  *self,
           return FALSE;
         }
     }
+
+  g_free (self->auth_mechanism);
+  self->auth_mechanism = g_strdup (mechanism);
 
   auth = satchel_smtp_auth_new (mechanism, self->username != NULL ? self->username : "",
                                 password, error);
@@ -2218,17 +2273,39 @@ satchel_smtp_client_get_certificate_errors (SatchelSmtpClient *self)
 char *
 satchel_smtp_client_dup_tls_description (SatchelSmtpClient *self)
 {
-  g_autofree char *cipher = NULL;
-  const char *version;
-
   g_return_val_if_fail (SATCHEL_IS_SMTP_CLIENT (self), NULL);
 
-  if (self->tls == NULL)
-    return NULL;
+  return g_strdup (self->tls_description);
+}
 
-  version = describe_protocol_version (g_tls_connection_get_protocol_version (self->tls));
-  cipher = g_tls_connection_get_ciphersuite_name (self->tls);
-  if (cipher == NULL)
-    return g_strdup (version);
-  return g_strdup_printf ("%s %s", version, cipher);
+SatchelSmtpStep
+satchel_smtp_client_get_step (SatchelSmtpClient *self)
+{
+  g_return_val_if_fail (SATCHEL_IS_SMTP_CLIENT (self), SATCHEL_SMTP_STEP_RESOLVE);
+
+  return self->step;
+}
+
+gboolean
+satchel_smtp_client_get_pin_mismatch (SatchelSmtpClient *self)
+{
+  g_return_val_if_fail (SATCHEL_IS_SMTP_CLIENT (self), FALSE);
+
+  return self->pin_mismatch;
+}
+
+gboolean
+satchel_smtp_client_get_certificate_rejected (SatchelSmtpClient *self)
+{
+  g_return_val_if_fail (SATCHEL_IS_SMTP_CLIENT (self), FALSE);
+
+  return self->certificate_rejected;
+}
+
+const char *
+satchel_smtp_client_get_auth_mechanism (SatchelSmtpClient *self)
+{
+  g_return_val_if_fail (SATCHEL_IS_SMTP_CLIENT (self), NULL);
+
+  return self->auth_mechanism;
 }

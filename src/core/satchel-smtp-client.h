@@ -143,7 +143,18 @@ GPtrArray                     *satchel_smtp_client_get_rejections   (SatchelSmtp
  * satchel_smtp_client_get_certificate_errors(). */
 GTlsCertificate               *satchel_smtp_client_get_peer_certificate   (SatchelSmtpClient *self);
 GTlsCertificateFlags           satchel_smtp_client_get_certificate_errors (SatchelSmtpClient *self);
-/* "TLSv1.3 TLS_AES_256_GCM_SHA384" or NULL without TLS (transfer full). */
+/* "TLSv1.3 TLS_AES_256_GCM_SHA384" of the last handshake of this
+ * session, also after it ended or failed (a version below 1.2 is
+ * refused, but named here), or NULL without TLS (transfer full). */
 char                          *satchel_smtp_client_dup_tls_description    (SatchelSmtpClient *self);
+/* The step the session is at: after a failure, the one that failed. */
+SatchelSmtpStep                satchel_smtp_client_get_step               (SatchelSmtpClient *self);
+/* TRUE when the certificate was refused (then its problems are in
+ * satchel_smtp_client_get_certificate_errors()), and whether it was
+ * refused because it is not the one pinned for the account. */
+gboolean                       satchel_smtp_client_get_certificate_rejected (SatchelSmtpClient *self);
+gboolean                       satchel_smtp_client_get_pin_mismatch       (SatchelSmtpClient *self);
+/* (transfer none) (nullable) the mechanism the last AUTH used. */
+const char                    *satchel_smtp_client_get_auth_mechanism     (SatchelSmtpClient *self);
 
 G_END_DECLS
