@@ -1,0 +1,826 @@
+/* test-autoconfig.c
+ *
+ * Copyright 2026 The Satchel authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "satchel-autoconfig.h"
+#include "satchel-autoconfig-private.h"
+
+/* Discovery against a resolver of the test's own (SRV answers, names
+ * mapped to loopback addresses 127.0.0.1-3) and real servers listening
+ * on those addresses, on ports that stand in for 465 and 587. */
+
+/* Time-outs are generous: the machine may be loaded. What is checked
+ * is that the answer does not wait for a silent server beyond the
+ * time-out, not how fast anything is. */
+#define SLACK_US (8 * G_USEC_PER_SEC)
+
+/* The resolver -------------------------------------------------------------- */
+
+#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
+
+struct _TestResolver
+{
+  GResolver   parent_instance;
+
+  GHashTable *hosts;   /* name → "127.0.0.1" */
+  GHashTable *srv;     /* "_submissions._tcp.example.test" → GPtrArray of GVariant "(qqqs)" */
+  GHashTable *stalls;  /* names whose lookups never answer unless cancelled */
+};
+
+G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
+
+static gboolean
+on_stall_cancelled (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  g_task_return_error_if_cancelled (G_TASK (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* TRUE when @name stalls: @task then answers only when cancelled. */
+static gboolean
+maybe_stall (TestResolver *self,
+             GTask        *task,
+             const char   *name,
+             GCancellable *cancellable)
+{
+  g_autoptr(GSource) source = NULL;
+
+  if (!g_hash_table_contains (self->stalls, name))
+    return FALSE;
+
+  g_assert_nonnull (cancellable);
+  source = g_cancellable_source_new (cancellable);
+  g_source_set_callback (source, G_SOURCE_FUNC (on_stall_cancelled), g_object_ref (task),
+                         g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
+  return TRUE;
+}
+
+static GList *
+resolve_name (TestResolver  *self,
+              const char    *name,
+              GError       **error)
+{
+  const char *address = g_hash_table_lookup (self->hosts, name);
+
+  if (address == NULL)
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "No host %s", name);
+      return NULL;
+    }
+  return g_list_append (NULL, g_inet_address_new_from_string (address));
+}
+
+static GList *
+resolve_records (TestResolver  *self,
+                 const char    *name,
+                 GError       **error)
+{
+  GPtrArray *records = g_hash_table_lookup (self->srv, name);
+  GList *list = NULL;
+
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    list = g_list_append (list, g_variant_ref (g_ptr_array_index (records, i)));
+
+  if (list == NULL)
+    g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "No SRV %s", name);
+  return list;
+}
+
+static GList *
+test_resolver_lookup_by_name (GResolver     *resolver,
+                              const char    *hostname,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  return resolve_name (TEST_RESOLVER (resolver), hostname, error);
+}
+
+static void
+test_resolver_lookup_by_name_async (GResolver           *resolver,
+                                    const char          *hostname,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  TestResolver *self = TEST_RESOLVER (resolver);
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+  GError *error = NULL;
+  GList *addresses;
+
+  if (maybe_stall (self, task, hostname, cancellable))
+    return;
+
+  addresses = resolve_name (self, hostname, &error);
+  if (addresses != NULL)
+    g_task_return_pointer (task, addresses, (GDestroyNotify) g_resolver_free_addresses);
+  else
+    g_task_return_error (task, error);
+}
+
+static GList *
+test_resolver_lookup_by_name_finish (GResolver     *resolver,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static GList *
+test_resolver_lookup_records (GResolver            *resolver,
+                              const char           *rrname,
+                              GResolverRecordType   record_type,
+                              GCancellable         *cancellable,
+                              GError              **error)
+{
+  g_assert_cmpint (record_type, ==, G_RESOLVER_RECORD_SRV);
+  return resolve_records (TEST_RESOLVER (resolver), rrname, error);
+}
+
+static void
+free_records (GList *records)
+{
+  g_list_free_full (records, (GDestroyNotify) g_variant_unref);
+}
+
+static void
+test_resolver_lookup_records_async (GResolver           *resolver,
+                                    const char          *rrname,
+                                    GResolverRecordType  record_type,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  TestResolver *self = TEST_RESOLVER (resolver);
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+  GError *error = NULL;
+  GList *records;
+
+  g_assert_cmpint (record_type, ==, G_RESOLVER_RECORD_SRV);
+  if (maybe_stall (self, task, rrname, cancellable))
+    return;
+
+  records = resolve_records (self, rrname, &error);
+  if (records != NULL)
+    g_task_return_pointer (task, records, (GDestroyNotify) free_records);
+  else
+    g_task_return_error (task, error);
+}
+
+static GList *
+test_resolver_lookup_records_finish (GResolver     *resolver,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_resolver_finalize (GObject *object)
+{
+  TestResolver *self = TEST_RESOLVER (object);
+
+  g_hash_table_unref (self->hosts);
+  g_hash_table_unref (self->srv);
+  g_hash_table_unref (self->stalls);
+
+  G_OBJECT_CLASS (test_resolver_parent_class)->finalize (object);
+}
+
+static void
+test_resolver_class_init (TestResolverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  object_class->finalize = test_resolver_finalize;
+  resolver_class->lookup_by_name = test_resolver_lookup_by_name;
+  resolver_class->lookup_by_name_async = test_resolver_lookup_by_name_async;
+  resolver_class->lookup_by_name_finish = test_resolver_lookup_by_name_finish;
+  resolver_class->lookup_records = test_resolver_lookup_records;
+  resolver_class->lookup_records_async = test_resolver_lookup_records_async;
+  resolver_class->lookup_records_finish = test_resolver_lookup_records_finish;
+}
+
+static void
+test_resolver_init (TestResolver *self)
+{
+  self->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->srv = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify) g_ptr_array_unref);
+  self->stalls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+resolver_add_host (TestResolver *self,
+                   const char   *name,
+                   const char   *address)
+{
+  g_hash_table_insert (self->hosts, g_strdup (name), g_strdup (address));
+}
+
+static void
+resolver_add_srv (TestResolver *self,
+                  const char   *name,
+                  guint16       priority,
+                  guint16       weight,
+                  guint16       port,
+                  const char   *target)
+{
+  GPtrArray *records = g_hash_table_lookup (self->srv, name);
+
+  if (records == NULL)
+    {
+      records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+      g_hash_table_insert (self->srv, g_strdup (name), records);
+    }
+  g_ptr_array_add (records, g_variant_ref_sink (g_variant_new ("(qqqs)", priority, weight,
+                                                               port, target)));
+}
+
+static void
+resolver_stall (TestResolver *self,
+                const char   *name)
+{
+  g_hash_table_add (self->stalls, g_strdup (name));
+}
+
+/* The servers ---------------------------------------------------------------- */
+
+typedef enum
+{
+  SERVE_SMTP,      /* "220 …" at once */
+  SERVE_TLS_SMTP,  /* TLS handshake, then "220 …" */
+  SERVE_SILENT,    /* accepts, says nothing */
+  SERVE_OTHER,     /* some other protocol */
+} Behaviour;
+
+typedef struct
+{
+  GThreadedSocketService *service;
+  Behaviour               behaviour;
+  GTlsCertificate        *certificate;
+  GCancellable           *stop;        /* (transfer none) the servers' */
+} Listener;
+
+/* All servers run in one thread with its own main context, so that the
+ * blocking discovery (its own context on the test's thread) reaches them
+ * too. Each connection is handled in a thread of the service. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+  GPtrArray    *listeners;
+  GCancellable *stop;      /* ends the connections' threads */
+  guint16       ports[2];  /* stand-ins for 465 and 587 */
+} Servers;
+
+static gboolean
+on_run (GThreadedSocketService *service,
+        GSocketConnection      *connection,
+        GObject                *source_object,
+        gpointer                user_data)
+{
+  Listener *listener = user_data;
+  g_autoptr(GIOStream) tls = NULL;
+  GIOStream *stream = G_IO_STREAM (connection);
+  char buffer[256];
+
+  switch (listener->behaviour)
+    {
+    case SERVE_TLS_SMTP:
+      tls = g_tls_server_connection_new (stream, listener->certificate, NULL);
+      if (tls == NULL ||
+          !g_tls_connection_handshake (G_TLS_CONNECTION (tls), listener->stop, NULL))
+        return TRUE;
+      stream = tls;
+      G_GNUC_FALLTHROUGH;
+    case SERVE_SMTP:
+      g_output_stream_write_all (g_io_stream_get_output_stream (stream),
+                                 "220 test.example ESMTP ready\r\n", 30, NULL, NULL, NULL);
+      break;
+    case SERVE_OTHER:
+      g_output_stream_write_all (g_io_stream_get_output_stream (stream),
+                                 "HTTP/1.1 400 Bad Request\r\n\r\n", 28, NULL, NULL, NULL);
+      break;
+    case SERVE_SILENT:
+    default:
+      break;
+    }
+
+  /* Until the client hangs up. */
+  while (g_input_stream_read (g_io_stream_get_input_stream (stream), buffer, sizeof buffer,
+                              listener->stop, NULL) > 0)
+    ;
+  return TRUE;
+}
+
+static gpointer
+servers_thread (gpointer data)
+{
+  Servers *servers = data;
+
+  g_main_context_push_thread_default (servers->context);
+  g_main_loop_run (servers->loop);
+  g_main_context_pop_thread_default (servers->context);
+  return NULL;
+}
+
+/* Binds @address:@port (0: any). */
+static Listener *
+listen_on (Servers    *servers,
+           const char *address,
+           guint16    *port,
+           Behaviour   behaviour,
+           GError    **error)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) wanted = g_inet_socket_address_new (inet, *port);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autofree char *pem = g_test_build_filename (G_TEST_BUILT, "localhost.pem", NULL);
+  g_autofree char *key = g_test_build_filename (G_TEST_BUILT, "localhost.key", NULL);
+  Listener *listener = g_new0 (Listener, 1);
+  gboolean ok;
+
+  listener->behaviour = behaviour;
+  listener->stop = servers->stop;
+  listener->certificate = g_tls_certificate_new_from_files (pem, key, NULL);
+  g_assert_nonnull (listener->certificate);
+
+  /* The service accepts on the thread-default context of the calls that
+   * create and fill it: the servers' own. */
+  g_main_context_push_thread_default (servers->context);
+  listener->service = G_THREADED_SOCKET_SERVICE (g_threaded_socket_service_new (8));
+  g_socket_service_stop (G_SOCKET_SERVICE (listener->service));
+  g_signal_connect (listener->service, "run", G_CALLBACK (on_run), listener);
+  g_ptr_array_add (servers->listeners, listener);
+  ok = g_socket_listener_add_address (G_SOCKET_LISTENER (listener->service), wanted,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
+                                      &effective, error);
+  g_main_context_pop_thread_default (servers->context);
+  if (!ok)
+    return NULL;
+
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  return listener;
+}
+
+static void
+listener_free (Listener *listener)
+{
+  g_socket_service_stop (G_SOCKET_SERVICE (listener->service));
+  g_socket_listener_close (G_SOCKET_LISTENER (listener->service));
+  g_object_unref (listener->service);
+  g_object_unref (listener->certificate);
+  g_free (listener);
+}
+
+typedef struct
+{
+  const char *address;   /* 127.0.0.N */
+  guint       kind;      /* 0: the 465 stand-in, 1: the 587 one */
+  Behaviour   behaviour;
+} Plan;
+
+/* Listens as @plan says, on two ports the same for every address. */
+static Servers *
+servers_start (const Plan *plan,
+               gsize       n_plan)
+{
+  Servers *servers = g_new0 (Servers, 1);
+
+  servers->context = g_main_context_new ();
+  servers->loop = g_main_loop_new (servers->context, FALSE);
+  servers->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  servers->stop = g_cancellable_new ();
+
+  /* The first bind chooses each port; another address may have it taken
+   * already, then try again. */
+  for (guint attempt = 0;; attempt++)
+    {
+      gboolean ok = TRUE;
+
+      servers->ports[0] = servers->ports[1] = 0;
+      for (gsize i = 0; i < n_plan && ok; i++)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (listen_on (servers, plan[i].address, &servers->ports[plan[i].kind],
+                         plan[i].behaviour, &error) == NULL)
+            {
+              g_test_message ("bind %s: %s", plan[i].address, error->message);
+              ok = FALSE;
+            }
+        }
+      if (ok)
+        break;
+      g_assert_cmpuint (attempt, <, 20);
+      g_ptr_array_set_size (servers->listeners, 0);
+    }
+
+  g_main_context_push_thread_default (servers->context);
+  for (guint i = 0; i < servers->listeners->len; i++)
+    {
+      Listener *listener = g_ptr_array_index (servers->listeners, i);
+
+      g_socket_service_start (G_SOCKET_SERVICE (listener->service));
+    }
+  g_main_context_pop_thread_default (servers->context);
+  /* No port yet for a kind without a server: one where nothing listens. */
+  for (guint kind = 0; kind < 2; kind++)
+    if (servers->ports[kind] == 0)
+      {
+        g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                                  G_SOCKET_PROTOCOL_TCP, NULL);
+        g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+        g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+        g_autoptr(GSocketAddress) bound = NULL;
+
+        g_assert_true (g_socket_bind (socket, any, FALSE, NULL));
+        bound = g_socket_get_local_address (socket, NULL);
+        servers->ports[kind] = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+      }
+
+  servers->thread = g_thread_new ("test-servers", servers_thread, servers);
+  satchel_autoconfig_set_test_ports (servers->ports[0], servers->ports[1]);
+  return servers;
+}
+
+static void
+servers_stop (Servers *servers)
+{
+  /* Cancelled lookups and probes still report back: let them end. */
+  for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+
+  g_cancellable_cancel (servers->stop);
+  g_main_loop_quit (servers->loop);
+  g_thread_join (servers->thread);
+  g_ptr_array_unref (servers->listeners);
+  g_object_unref (servers->stop);
+  g_main_loop_unref (servers->loop);
+  g_main_context_unref (servers->context);
+  g_free (servers);
+  satchel_autoconfig_set_test_ports (0, 0);
+}
+
+/* Running discovery ------------------------------------------------------- */
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Waiter;
+
+static void
+on_discovered (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  waiter->result = g_object_ref (result);
+  g_main_loop_quit (waiter->loop);
+}
+
+static GPtrArray *
+discover (const char    *address,
+          GResolver     *resolver,
+          guint          timeout_ms,
+          GCancellable  *cancellable,
+          gint64        *elapsed,
+          GError       **error)
+{
+  Waiter waiter = { g_main_loop_new (NULL, FALSE), NULL };
+  gint64 start = g_get_monotonic_time ();
+  GPtrArray *candidates;
+
+  satchel_autoconfig_discover_async (address, resolver, timeout_ms, cancellable,
+                                     on_discovered, &waiter);
+  g_main_loop_run (waiter.loop);
+  if (elapsed != NULL)
+    *elapsed = g_get_monotonic_time () - start;
+
+  candidates = satchel_autoconfig_discover_finish (waiter.result, error);
+  g_object_unref (waiter.result);
+  g_main_loop_unref (waiter.loop);
+  return candidates;
+}
+
+/* "host:port:security:source" per candidate, for one assertion. */
+static char *
+describe (GPtrArray *candidates)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      SatchelAutoconfigCandidate *candidate = g_ptr_array_index (candidates, i);
+
+      g_string_append_printf (text, "%s%s:%u:%s:%s", i > 0 ? " " : "", candidate->host,
+                              candidate->port, satchel_security_to_string (candidate->security),
+                              satchel_autoconfig_source_to_string (candidate->source));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Tests ------------------------------------------------------------------- */
+
+static void
+test_srv_first (void)
+{
+  const Plan plan[] = { { "127.0.0.1", 1, SERVE_SMTP } };
+  Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
+  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+
+  resolver_add_srv (resolver, "_submissions._tcp.example.test", 10, 5, 1465, "b.example.test.");
+  resolver_add_srv (resolver, "_submissions._tcp.example.test", 5, 0, 2465, "a.example.test.");
+  resolver_add_srv (resolver, "_submissions._tcp.example.test", 10, 50, 3465, "C.Example.Test");
+  /* The same server twice is listed once. */
+  resolver_add_srv (resolver, "_submissions._tcp.example.test", 20, 0, 3465, "c.example.test.");
+  resolver_add_srv (resolver, "_submission._tcp.example.test", 5, 0, 1587, "a.example.test.");
+  /* "." is "no service here". */
+  resolver_add_srv (resolver, "_submission._tcp.example.test", 0, 0, 0, ".");
+  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+
+  candidates = discover ("Anna <anna@Example.Test>", G_RESOLVER (resolver), 4000, NULL,
+                         NULL, &error);
+  g_assert_no_error (error);
+  text = describe (candidates);
+  expected = g_strdup_printf ("a.example.test:2465:tls:srv a.example.test:1587:starttls:srv "
+                              "c.example.test:3465:tls:srv b.example.test:1465:tls:srv "
+                              "smtp.example.test:%u:starttls:probe", servers->ports[1]);
+  g_assert_cmpstr (text, ==, expected);
+  servers_stop (servers);
+}
+
+static void
+test_no_service (void)
+{
+  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+
+  resolver_add_srv (resolver, "_submissions._tcp.example.test", 0, 0, 0, ".");
+  resolver_add_srv (resolver, "_submission._tcp.example.test", 0, 0, 0, ".");
+
+  /* Nothing found is not an error. */
+  candidates = discover ("anna@example.test", G_RESOLVER (resolver), 2000, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (candidates);
+  g_assert_cmpuint (candidates->len, ==, 0);
+}
+
+/* Implicit TLS first, then smtp., mail., the bare domain; only what
+ * answers like an SMTP server counts. */
+static void
+test_probe_order (void)
+{
+  const Plan plan[] = {
+    { "127.0.0.1", 0, SERVE_TLS_SMTP },
+    { "127.0.0.2", 0, SERVE_TLS_SMTP },
+    { "127.0.0.3", 0, SERVE_SMTP },      /* plain text on the TLS port */
+    { "127.0.0.1", 1, SERVE_SMTP },
+    { "127.0.0.2", 1, SERVE_OTHER },     /* not SMTP */
+    { "127.0.0.3", 1, SERVE_SMTP },
+  };
+  Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
+  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+
+  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+  resolver_add_host (resolver, "mail.example.test", "127.0.0.2");
+  resolver_add_host (resolver, "example.test", "127.0.0.3");
+
+  candidates = discover ("anna@example.test", G_RESOLVER (resolver), 4000, NULL, NULL, &error);
+  g_assert_no_error (error);
+  text = describe (candidates);
+  expected = g_strdup_printf ("smtp.example.test:%u:tls:probe mail.example.test:%u:tls:probe "
+                              "smtp.example.test:%u:starttls:probe "
+                              "example.test:%u:starttls:probe",
+                              servers->ports[0], servers->ports[0],
+                              servers->ports[1], servers->ports[1]);
+  g_assert_cmpstr (text, ==, expected);
+  servers_stop (servers);
+}
+
+/* A port that accepts and then says nothing is given up at the
+ * time-out: the answer does not wait for it any longer. */
+static void
+test_silent_port (void)
+{
+  const Plan plan[] = {
+    { "127.0.0.1", 0, SERVE_SILENT },
+    { "127.0.0.1", 1, SERVE_SMTP },
+  };
+  Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
+  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  const guint timeout_ms = 1500;
+  gint64 elapsed = 0;
+
+  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+
+  candidates = discover ("anna@example.test", G_RESOLVER (resolver), timeout_ms, NULL,
+                         &elapsed, &error);
+  g_assert_no_error (error);
+  text = describe (candidates);
+  expected = g_strdup_printf ("smtp.example.test:%u:starttls:probe", servers->ports[1]);
+  g_assert_cmpstr (text, ==, expected);
+  /* It did wait for the silent one, and not much longer. */
+  g_assert_cmpint (elapsed, >=, timeout_ms * 1000 / 2);
+  g_assert_cmpint (elapsed, <, timeout_ms * 1000 + SLACK_US);
+  servers_stop (servers);
+}
+
+/* GResolver has no time-out in GLib 2.74: a DNS server that never
+ * answers is bounded by the same time-out. */
+static void
+test_dns_bounded (void)
+{
+  const Plan plan[] = { { "127.0.0.1", 0, SERVE_TLS_SMTP } };
+  Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
+  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  const guint timeout_ms = 1500;
+  gint64 elapsed = 0;
+
+  resolver_stall (resolver, "_submissions._tcp.example.test");
+  resolver_stall (resolver, "_submission._tcp.example.test");
+  resolver_stall (resolver, "mail.example.test");
+  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+
+  candidates = discover ("anna@example.test", G_RESOLVER (resolver), timeout_ms, NULL,
+                         &elapsed, &error);
+  g_assert_no_error (error);
+  text = describe (candidates);
+  expected = g_strdup_printf ("smtp.example.test:%u:tls:probe", servers->ports[0]);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpint (elapsed, <, timeout_ms * 1000 + SLACK_US);
+  servers_stop (servers);
+}
+
+static gboolean
+cancel_soon (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (void)
+{
+  const Plan plan[] = {
+    { "127.0.0.1", 0, SERVE_SILENT },
+    { "127.0.0.1", 1, SERVE_SILENT },
+  };
+  Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
+  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 elapsed = 0;
+
+  resolver_stall (resolver, "_submissions._tcp.example.test");
+  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+
+  /* A minute's time-out; cancelled after a moment. */
+  g_timeout_add (200, cancel_soon, cancellable);
+  candidates = discover ("anna@example.test", G_RESOLVER (resolver), 60000, cancellable,
+                         &elapsed, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (candidates);
+  g_assert_cmpint (elapsed, <, SLACK_US);
+  servers_stop (servers);
+}
+
+static void
+test_invalid_address (void)
+{
+  const char * const addresses[] = {
+    "no-at-sign", "anna@", "@example.test", "anna@[127.0.0.1]", "anna@exa mple.test", "",
+  };
+  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      g_autoptr(GPtrArray) candidates = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", addresses[i]);
+      candidates = discover (addresses[i], G_RESOLVER (resolver), 1000, NULL, NULL, &error);
+      g_assert_null (candidates);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, "is not an email address with a domain"));
+    }
+}
+
+/* The blocking variant runs a main context of its own. */
+static void
+test_sync (void)
+{
+  const Plan plan[] = {
+    { "127.0.0.2", 0, SERVE_TLS_SMTP },
+    { "127.0.0.2", 1, SERVE_SILENT },
+  };
+  Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
+  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+
+  resolver_add_srv (resolver, "_submission._tcp.example.test", 0, 0, 2587, "relay.example.test");
+  resolver_add_host (resolver, "mail.example.test", "127.0.0.2");
+
+  candidates = satchel_autoconfig_discover_sync ("anna@example.test", G_RESOLVER (resolver),
+                                                 1500, NULL, &error);
+  g_assert_no_error (error);
+  text = describe (candidates);
+  expected = g_strdup_printf ("relay.example.test:2587:starttls:srv "
+                              "mail.example.test:%u:tls:probe", servers->ports[0]);
+  g_assert_cmpstr (text, ==, expected);
+  servers_stop (servers);
+}
+
+/* What processes started by tests read: SATCHEL_TEST_AUTOCONFIG. */
+static void
+test_test_file (void)
+{
+  const Plan plan[] = { { "127.0.0.3", 1, SERVE_SMTP } };
+  Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_config_dir (), "autoconfig.ini", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+
+  contents = g_strdup_printf ("[ports]\ntls=%u\nstarttls=%u\n"
+                              "[hosts]\nexample.test=127.0.0.3\n"
+                              "[srv]\n_submissions._tcp.example.test=1 0 4465 smtp.example.test.;"
+                              "0 0 0 .;\n",
+                              servers->ports[0], servers->ports[1]);
+  g_mkdir_with_parents (g_get_user_config_dir (), 0700);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  /* Only the file's ports count then. */
+  satchel_autoconfig_set_test_ports (0, 0);
+  g_setenv ("SATCHEL_TEST_AUTOCONFIG", path, TRUE);
+
+  candidates = satchel_autoconfig_discover_sync ("anna@example.test", NULL, 1500, NULL, &error);
+  g_unsetenv ("SATCHEL_TEST_AUTOCONFIG");
+  g_assert_no_error (error);
+  text = describe (candidates);
+  expected = g_strdup_printf ("smtp.example.test:4465:tls:srv example.test:%u:starttls:probe",
+                              servers->ports[1]);
+  g_assert_cmpstr (text, ==, expected);
+  servers_stop (servers);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Isolated XDG folders have no GSettings schemas for GIO's GNOME
+   * proxy resolver; loopback needs no proxy. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_unsetenv ("SATCHEL_TEST_AUTOCONFIG");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/satchel/autoconfig/srv-first", test_srv_first);
+  g_test_add_func ("/satchel/autoconfig/no-service", test_no_service);
+  g_test_add_func ("/satchel/autoconfig/probe-order", test_probe_order);
+  g_test_add_func ("/satchel/autoconfig/silent-port", test_silent_port);
+  g_test_add_func ("/satchel/autoconfig/dns-bounded", test_dns_bounded);
+  g_test_add_func ("/satchel/autoconfig/cancel", test_cancel);
+  g_test_add_func ("/satchel/autoconfig/invalid-address", test_invalid_address);
+  g_test_add_func ("/satchel/autoconfig/sync", test_sync);
+  g_test_add_func ("/satchel/autoconfig/test-file", test_test_file);
+
+  return g_test_run ();
+}
