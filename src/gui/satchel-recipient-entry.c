@@ -12,6 +12,8 @@
 #include <glib/gi18n.h>
 
 #include "satchel-recipient-entry.h"
+#include "satchel-address.h"
+#include "satchel-error.h"
 
 #include <string.h>
 
@@ -25,6 +27,9 @@ struct _SatchelRecipientEntry
   GListStore          *suggestions;
   GtkSingleSelection  *selection;
   gboolean             completing;  /* our own change to the text */
+  gboolean             invalid;
+  char                *problem;     /* the first invalid recipient's error */
+  guint                n_unknown;   /* valid recipients not in the book */
 
   GtkEntry            *entry;
   GtkPopover          *popover;
@@ -32,6 +37,14 @@ struct _SatchelRecipientEntry
 };
 
 G_DEFINE_FINAL_TYPE (SatchelRecipientEntry, satchel_recipient_entry, GTK_TYPE_WIDGET)
+
+enum
+{
+  NOTICE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* Helpers ------------------------------------------------------------------ */
 
@@ -51,6 +64,167 @@ current_token_start (const char *text)
         start = i + 1;
     }
   return start;
+}
+
+/* The recipients in @text, trimmed, empty ones left out; with @skip
+ * (a byte offset), not the one it falls in (being typed). */
+static GPtrArray *
+split_recipients (const char *text,
+                  gsize       skip)
+{
+  GPtrArray *tokens = g_ptr_array_new_with_free_func (g_free);
+  gboolean quoted = FALSE;
+  gsize start = 0;
+
+  for (gsize i = 0;; i++)
+    {
+      if (text[i] == '"')
+        quoted = !quoted;
+      else if (text[i] == '\0' || (!quoted && (text[i] == ',' || text[i] == ';')))
+        {
+          char *token = g_strstrip (g_strndup (text + start, i - start));
+
+          if (*token != '\0' && !(skip >= start && skip <= i))
+            g_ptr_array_add (tokens, token);
+          else
+            g_free (token);
+          if (text[i] == '\0')
+            break;
+          start = i + 1;
+        }
+    }
+  return tokens;
+}
+
+static gboolean
+is_group (SatchelRecipientEntry *self,
+          const char            *token)
+{
+  g_auto(GStrv) members = NULL;
+
+  if (self->store == NULL || strchr (token, '@') != NULL)
+    return FALSE;
+  members = satchel_contact_store_expand_group (self->store, token);
+  return members != NULL;
+}
+
+static gboolean
+in_address_book (SatchelRecipientEntry *self,
+                 const SatchelAddress  *address)
+{
+  g_autofree char *plain = g_strdup_printf ("%s@%s", address->local_part, address->domain);
+  g_autoptr(SatchelContact) contact = satchel_contact_store_lookup_by_address (self->store, plain);
+
+  return contact != NULL;
+}
+
+/* Marks the field when a recipient is invalid (but not the one being
+ * typed while @typing), and offers to add unknown ones to the book. */
+static void
+validate (SatchelRecipientEntry *self,
+          gboolean               typing)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  gsize skip = G_MAXSIZE;
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GString) tooltip = g_string_new (NULL);
+  guint n_bad = 0;
+
+  if (typing && gtk_widget_has_focus (GTK_WIDGET (self->entry)))
+    skip = g_utf8_offset_to_pointer (text, gtk_editable_get_position (GTK_EDITABLE (self->entry))) - text;
+  tokens = split_recipients (text, skip);
+
+  g_clear_pointer (&self->problem, g_free);
+  self->n_unknown = 0;
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const char *token = g_ptr_array_index (tokens, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SatchelAddress) address = satchel_address_parse (token, &error);
+
+      if (address != NULL)
+        {
+          if (self->store != NULL && !in_address_book (self, address))
+            self->n_unknown++;
+          continue;
+        }
+      if (is_group (self, token))
+        continue;
+
+      if (n_bad++ == 0)
+        self->problem = g_strdup (error->message);
+      if (n_bad <= 3)
+        {
+          if (tooltip->len > 0)
+            g_string_append_c (tooltip, '\n');
+          g_string_append (tooltip, error->message);
+        }
+    }
+  if (n_bad > 3)
+    {
+      g_string_append_c (tooltip, '\n');
+      g_string_append_printf (tooltip, g_dngettext (GETTEXT_PACKAGE, "and %u more invalid recipient",
+                                                    "and %u more invalid recipients", n_bad - 3),
+                              n_bad - 3);
+    }
+
+  self->invalid = n_bad > 0;
+  if (self->invalid)
+    gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->entry), self->invalid ? tooltip->str : NULL);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_STATE_INVALID,
+                               self->invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  self->invalid ? tooltip->str : "", -1);
+
+  gtk_entry_set_icon_from_icon_name (self->entry, GTK_ENTRY_ICON_SECONDARY,
+                                     self->n_unknown > 0 ? "contact-new-symbolic" : NULL);
+  if (self->n_unknown > 0)
+    gtk_entry_set_icon_tooltip_text (self->entry, GTK_ENTRY_ICON_SECONDARY,
+                                     _("Add to Address Book"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recipient.add-to-address-book",
+                                 self->n_unknown > 0);
+}
+
+/* Replaces group names by their members. */
+static void
+expand_groups (SatchelRecipientEntry *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
+  g_autoptr(GPtrArray) tokens = split_recipients (text, G_MAXSIZE);
+  g_autoptr(GString) result = g_string_new (NULL);
+  gboolean expanded = FALSE;
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      const char *token = g_ptr_array_index (tokens, i);
+      g_auto(GStrv) members = NULL;
+      g_autoptr(SatchelAddress) address = satchel_address_parse (token, NULL);
+
+      if (result->len > 0)
+        g_string_append (result, ", ");
+      if (address == NULL && self->store != NULL && strchr (token, '@') == NULL)
+        members = satchel_contact_store_expand_group (self->store, token);
+      if (members != NULL)
+        {
+          g_autofree char *joined = g_strjoinv (", ", members);
+
+          g_string_append (result, joined);
+          expanded = TRUE;
+        }
+      else
+        g_string_append (result, token);
+    }
+  if (!expanded)
+    return;
+
+  self->completing = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->entry), result->str);
+  gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+  self->completing = FALSE;
 }
 
 static void
@@ -145,6 +319,23 @@ on_entry_changed (SatchelRecipientEntry *self)
 {
   if (!self->completing)
     update_suggestions (self);
+  validate (self, TRUE);
+}
+
+static void
+on_icon_press (SatchelRecipientEntry *self,
+               GtkEntryIconPosition   position)
+{
+  if (position == GTK_ENTRY_ICON_SECONDARY)
+    satchel_recipient_entry_add_to_address_book (self);
+}
+
+static void
+add_to_address_book_activated (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  satchel_recipient_entry_add_to_address_book (SATCHEL_RECIPIENT_ENTRY (widget));
 }
 
 static void
@@ -213,6 +404,8 @@ static void
 on_focus_leave (SatchelRecipientEntry *self)
 {
   hide_popup (self);
+  expand_groups (self);
+  validate (self, FALSE);
 }
 
 static void
@@ -284,6 +477,7 @@ satchel_recipient_entry_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->suggestions);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->problem, g_free);
 
   G_OBJECT_CLASS (satchel_recipient_entry_parent_class)->dispose (object);
 }
@@ -339,7 +533,14 @@ satchel_recipient_entry_class_init (SatchelRecipientEntryClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SatchelRecipientEntry, list_view);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_icon_press);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  gtk_widget_class_install_action (widget_class, "recipient.add-to-address-book", NULL,
+                                   add_to_address_book_activated);
+
+  signals[NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -348,8 +549,13 @@ satchel_recipient_entry_init (SatchelRecipientEntry *self)
   GtkListItemFactory *factory;
   GtkEventController *keys;
   GtkEventController *focus;
+  g_autoptr(GMenu) menu = g_menu_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_menu_append (menu, _("_Add to Address Book"), "recipient.add-to-address-book");
+  gtk_entry_set_extra_menu (self->entry, G_MENU_MODEL (menu));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "recipient.add-to-address-book", FALSE);
 
   self->suggestions = g_list_store_new (SATCHEL_TYPE_CONTACT_MATCH);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->suggestions)));
@@ -421,6 +627,7 @@ satchel_recipient_entry_set_text (SatchelRecipientEntry *self,
   gtk_editable_set_text (GTK_EDITABLE (self->entry), text);
   self->completing = FALSE;
   hide_popup (self);
+  validate (self, FALSE);
 }
 
 GListModel *
@@ -435,4 +642,82 @@ satchel_recipient_entry_get_popup_visible (SatchelRecipientEntry *self)
 {
   g_return_val_if_fail (SATCHEL_IS_RECIPIENT_ENTRY (self), FALSE);
   return gtk_widget_get_visible (GTK_WIDGET (self->popover));
+}
+
+gboolean
+satchel_recipient_entry_check (SatchelRecipientEntry  *self,
+                               GError                **error)
+{
+  g_return_val_if_fail (SATCHEL_IS_RECIPIENT_ENTRY (self), FALSE);
+
+  expand_groups (self);
+  validate (self, FALSE);
+  if (self->invalid)
+    {
+      g_set_error_literal (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_INVALID_ADDRESS,
+                           self->problem);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+satchel_recipient_entry_get_invalid (SatchelRecipientEntry *self)
+{
+  g_return_val_if_fail (SATCHEL_IS_RECIPIENT_ENTRY (self), FALSE);
+  return self->invalid;
+}
+
+GPtrArray *
+satchel_recipient_entry_dup_addresses (SatchelRecipientEntry  *self,
+                                       GError                **error)
+{
+  g_return_val_if_fail (SATCHEL_IS_RECIPIENT_ENTRY (self), NULL);
+
+  if (!satchel_recipient_entry_check (self, error))
+    return NULL;
+  return satchel_address_parse_list (gtk_editable_get_text (GTK_EDITABLE (self->entry)), error);
+}
+
+guint
+satchel_recipient_entry_add_to_address_book (SatchelRecipientEntry *self)
+{
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  guint n_added = 0;
+
+  g_return_val_if_fail (SATCHEL_IS_RECIPIENT_ENTRY (self), 0);
+
+  if (self->store == NULL)
+    return 0;
+  tokens = split_recipients (gtk_editable_get_text (GTK_EDITABLE (self->entry)), G_MAXSIZE);
+  for (guint i = 0; i < tokens->len && error == NULL; i++)
+    {
+      g_autoptr(SatchelAddress) address = satchel_address_parse (g_ptr_array_index (tokens, i), NULL);
+      g_autoptr(SatchelContact) contact = NULL;
+      g_autofree char *plain = NULL;
+
+      if (address == NULL || in_address_book (self, address))
+        continue;
+      plain = g_strdup_printf ("%s@%s", address->local_part, address->domain);
+      contact = satchel_contact_new ();
+      satchel_contact_set_name (contact, address->name != NULL ? address->name : "");
+      satchel_contact_add_address (contact, plain, NULL);
+      if (satchel_contact_store_add (self->store, contact, &error))
+        n_added++;
+    }
+
+  if (error != NULL)
+    notice = g_strdup (error->message);
+  else if (n_added > 0)
+    notice = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u recipient added to the address book.",
+                                           "%u recipients added to the address book.",
+                                           n_added),
+                              n_added);
+  if (notice != NULL)
+    g_signal_emit (self, signals[NOTICE], 0, notice);
+  validate (self, FALSE);
+  return n_added;
 }
