@@ -13,6 +13,7 @@
 
 #include "satchel-account-store.h"
 #include "satchel-context.h"
+#include "satchel-error.h"
 #include "satchel-outbox.h"
 #include "satchel-scheduler.h"
 
@@ -23,9 +24,13 @@ typedef struct
   const char      *mail_reply;  /* instead of 250 to MAIL FROM */
 
   GMutex           lock;
+  GCond            cond;
   GPtrArray       *subjects;    /* of the messages received */
   GArray          *arrivals;    /* gint64 real time of each, µs */
+  GPtrArray       *passwords;   /* of each AUTH PLAIN */
   guint            n_sessions;
+  guint            n_held;      /* sessions left to hold before the greeting */
+  gboolean         released;
 
   GSocketListener *listener;
   GCancellable    *cancellable;
@@ -50,6 +55,59 @@ write_text (GOutputStream *output,
   g_output_stream_write_all (output, text, strlen (text), NULL, NULL, NULL);
 }
 
+/* Keeps the first sessions waiting before the greeting until the test
+ * releases them (at most 30 s): a send to cancel. */
+static void
+hold_greeting (LoopServer *server)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  g_mutex_lock (&server->lock);
+  if (server->n_held > 0)
+    {
+      server->n_held--;
+      while (!server->released)
+        if (!g_cond_wait_until (&server->cond, &server->lock, deadline))
+          break;
+    }
+  g_mutex_unlock (&server->lock);
+}
+
+static void
+server_release (LoopServer *server)
+{
+  g_mutex_lock (&server->lock);
+  server->released = TRUE;
+  g_cond_broadcast (&server->cond);
+  g_mutex_unlock (&server->lock);
+}
+
+/* The password of an AUTH PLAIN response: authzid NUL authcid NUL
+ * password. */
+static void
+record_password (LoopServer *server,
+                 const char *response)
+{
+  g_autofree guchar *decoded = NULL;
+  gsize length = 0;
+  const char *user;
+  const char *password;
+
+  if (response == NULL)
+    return;
+  decoded = g_base64_decode (response, &length);
+  decoded = g_realloc (decoded, length + 1);
+  decoded[length] = '\0';
+  user = memchr (decoded, '\0', length);
+  g_assert_nonnull (user);
+  password = memchr (user + 1, '\0', length - (user + 1 - (const char *) decoded));
+  g_assert_nonnull (password);
+
+  g_mutex_lock (&server->lock);
+  g_ptr_array_add (server->passwords, g_strdup (password + 1));
+  g_mutex_unlock (&server->lock);
+}
+
 static void
 serve_session (LoopServer *server,
                GIOStream  *stream)
@@ -59,6 +117,7 @@ serve_session (LoopServer *server,
   GOutputStream *output = g_io_stream_get_output_stream (stream);
   char *line;
 
+  hold_greeting (server);
   write_text (output, "220 loop.example ESMTP\r\n");
 
   while ((line = read_line (input)) != NULL)
@@ -68,7 +127,20 @@ serve_session (LoopServer *server,
       if (g_ascii_strncasecmp (command, "EHLO", 4) == 0)
         write_text (output, "250-loop.example\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n");
       else if (g_ascii_strncasecmp (command, "AUTH", 4) == 0)
-        write_text (output, "235 2.7.0 OK\r\n");
+        {
+          g_autofree char *response = NULL;
+
+          /* "AUTH PLAIN base64", or the base64 after a 334. */
+          if (strlen (command) > strlen ("AUTH PLAIN "))
+            response = g_strdup (command + strlen ("AUTH PLAIN "));
+          else
+            {
+              write_text (output, "334 \r\n");
+              response = read_line (input);
+            }
+          record_password (server, response);
+          write_text (output, "235 2.7.0 OK\r\n");
+        }
       else if (g_ascii_strncasecmp (command, "MAIL", 4) == 0)
         {
           write_text (output, server->mail_reply ? server->mail_reply : "250 2.1.0 OK");
@@ -144,8 +216,10 @@ server_start (const char *mail_reply)
   g_autoptr(GError) error = NULL;
 
   g_mutex_init (&server->lock);
+  g_cond_init (&server->cond);
   server->mail_reply = mail_reply;
   server->subjects = g_ptr_array_new_with_free_func (g_free);
+  server->passwords = g_ptr_array_new_with_free_func (g_free);
   server->arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
   server->cancellable = g_cancellable_new ();
   server->listener = g_socket_listener_new ();
@@ -161,6 +235,7 @@ server_start (const char *mail_reply)
 static void
 server_free (LoopServer *server)
 {
+  server_release (server);
   g_cancellable_cancel (server->cancellable);
   g_thread_join (server->thread);
   g_socket_listener_close (server->listener);
@@ -168,6 +243,8 @@ server_free (LoopServer *server)
   g_object_unref (server->cancellable);
   g_ptr_array_unref (server->subjects);
   g_array_unref (server->arrivals);
+  g_ptr_array_unref (server->passwords);
+  g_cond_clear (&server->cond);
   g_mutex_clear (&server->lock);
   g_free (server);
 }
@@ -231,10 +308,103 @@ typedef struct
   LoopServer       *server;
   SatchelContext   *context;
   SatchelScheduler *scheduler;
+  char             *account_id;
   guint             n_flushes;
   guint             n_sent;
   guint             n_failed;
+
+  /* What the scheduler's signals said, in order. */
+  GPtrArray        *events;     /* SignalEvent * */
+  GPtrArray        *errors;     /* GError * of send-finished, or NULL */
+  char             *cancel_id;  /* cancel this message when it starts */
+  gint64            started_at; /* monotonic µs of start_scheduler() */
 } Fixture;
+
+typedef enum
+{
+  EVENT_STARTED,
+  EVENT_PROGRESS,
+  EVENT_FINISHED,
+  EVENT_FLUSHED,
+} EventKind;
+
+typedef struct
+{
+  EventKind  kind;
+  char      *id;
+  guint64    sent;
+  guint64    total;
+  GError    *error;
+  gint64     time;       /* monotonic, µs */
+} SignalEvent;
+
+static void
+signal_event_free (gpointer data)
+{
+  SignalEvent *event = data;
+
+  g_free (event->id);
+  g_clear_error (&event->error);
+  g_free (event);
+}
+
+static SignalEvent *
+add_event (Fixture    *fixture,
+           EventKind   kind,
+           const char *id)
+{
+  SignalEvent *event = g_new0 (SignalEvent, 1);
+
+  event->kind = kind;
+  event->id = g_strdup (id);
+  event->time = g_get_monotonic_time ();
+  g_ptr_array_add (fixture->events, event);
+  return event;
+}
+
+static void
+on_send_started (SatchelScheduler *scheduler,
+                 const char       *id,
+                 gpointer          user_data)
+{
+  Fixture *fixture = user_data;
+
+  add_event (fixture, EVENT_STARTED, id);
+  if (g_strcmp0 (id, fixture->cancel_id) == 0)
+    {
+      /* Another id is not being sent: nothing happens to it. */
+      satchel_scheduler_cancel_item (scheduler, "20260101T000000.000000Z-00000000");
+      satchel_scheduler_cancel_item (scheduler, id);
+    }
+}
+
+static void
+on_send_progress (SatchelScheduler *scheduler,
+                  const char       *id,
+                  guint64           sent,
+                  guint64           total,
+                  gpointer          user_data)
+{
+  SignalEvent *event = add_event (user_data, EVENT_PROGRESS, id);
+
+  event->sent = sent;
+  event->total = total;
+}
+
+static void
+on_send_finished (SatchelScheduler *scheduler,
+                  const char       *id,
+                  const GError     *error,
+                  gpointer          user_data)
+{
+  Fixture *fixture = user_data;
+  SignalEvent *event = add_event (fixture, EVENT_FINISHED, id);
+
+  event->error = error != NULL ? g_error_copy (error) : NULL;
+  /* The cancelled session is over: the server may go on. */
+  if (g_strcmp0 (id, fixture->cancel_id) == 0)
+    server_release (fixture->server);
+}
 
 static void
 on_flushed (SatchelScheduler *scheduler,
@@ -244,6 +414,7 @@ on_flushed (SatchelScheduler *scheduler,
 {
   Fixture *fixture = user_data;
 
+  add_event (fixture, EVENT_FLUSHED, NULL);
   fixture->n_flushes++;
   fixture->n_sent += n_sent;
   fixture->n_failed += n_failed;
@@ -270,9 +441,14 @@ fixture_set_up_with (Fixture    *fixture,
   g_assert_true (satchel_account_store_add (satchel_context_get_accounts (fixture->context),
                                             account, &error));
   g_assert_no_error (error);
+  fixture->account_id = g_strdup (satchel_account_get_id (account));
 
+  fixture->events = g_ptr_array_new_with_free_func (signal_event_free);
   fixture->scheduler = satchel_scheduler_new (NULL);
   g_signal_connect (fixture->scheduler, "flushed", G_CALLBACK (on_flushed), fixture);
+  g_signal_connect (fixture->scheduler, "send-started", G_CALLBACK (on_send_started), fixture);
+  g_signal_connect (fixture->scheduler, "send-progress", G_CALLBACK (on_send_progress), fixture);
+  g_signal_connect (fixture->scheduler, "send-finished", G_CALLBACK (on_send_finished), fixture);
 }
 
 static void
@@ -292,14 +468,34 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->scheduler);
   g_clear_object (&fixture->context);
   g_clear_pointer (&fixture->server, server_free);
+  g_clear_pointer (&fixture->events, g_ptr_array_unref);
+  g_clear_pointer (&fixture->account_id, g_free);
+  g_clear_pointer (&fixture->cancel_id, g_free);
 }
 
-/* Queues a message as the composer would: the file, then its state. */
+static SatchelOutboxItem *queue_sized (Fixture            *fixture,
+                                        const char         *subject,
+                                        SatchelOutboxState  state,
+                                        gint64              when,
+                                        gsize               body_size);
+
 static SatchelOutboxItem *
 queue (Fixture            *fixture,
        const char         *subject,
        SatchelOutboxState  state,
        gint64              when)
+{
+  return queue_sized (fixture, subject, state, when, 0);
+}
+
+/* Queues a message as the composer would: the file, then its state;
+ * with @body_size bytes of text after "Hello.". */
+static SatchelOutboxItem *
+queue_sized (Fixture            *fixture,
+             const char         *subject,
+             SatchelOutboxState  state,
+             gint64              when,
+             gsize               body_size)
 {
   SatchelOutbox *outbox = satchel_context_get_outbox (fixture->context);
   const char *recipients[] = { "bob@example.com", NULL };
@@ -313,6 +509,15 @@ queue (Fixture            *fixture,
   text = g_strdup_printf ("From: ann@example.com\r\nTo: bob@example.com\r\n"
                           "Subject: %s\r\n\r\nHello.\r\n", subject);
   g_assert_cmpint (write (fd, text, strlen (text)), ==, (gssize) strlen (text));
+  if (body_size > 0)
+    {
+      g_autoptr(GString) body = g_string_sized_new (body_size);
+
+      while (body->len + 78 <= body_size)
+        g_string_append (body, "The quick brown fox jumps over the lazy dog, "
+                               "again and again and again.\r\n");
+      g_assert_cmpint (write (fd, body->str, body->len), ==, (gssize) body->len);
+    }
 
   satchel_outbox_item_set_account (item, "loop");
   satchel_outbox_item_set_sender (item, "ann@example.com");
@@ -600,6 +805,258 @@ test_scheduler_stopped (Fixture       *fixture,
   g_assert_true (in_outbox (fixture, item));
 }
 
+/* The events of message @id, in order. */
+static GPtrArray *
+events_of (Fixture    *fixture,
+           const char *id)
+{
+  GPtrArray *events = g_ptr_array_new ();
+
+  for (guint i = 0; i < fixture->events->len; i++)
+    {
+      SignalEvent *event = g_ptr_array_index (fixture->events, i);
+
+      if (g_strcmp0 (event->id, id) == 0)
+        g_ptr_array_add (events, event);
+    }
+  return events;
+}
+
+static guint
+index_of (Fixture    *fixture,
+          EventKind   kind,
+          const char *id)
+{
+  for (guint i = 0; i < fixture->events->len; i++)
+    {
+      SignalEvent *event = g_ptr_array_index (fixture->events, i);
+
+      if (event->kind == kind && g_strcmp0 (event->id, id) == 0)
+        return i;
+    }
+  g_error ("No event %d for %s", kind, id);
+}
+
+/* Started, progress that only grows to the whole message, finished:
+ * returns the finishing event. */
+static SignalEvent *
+assert_send_events (Fixture           *fixture,
+                    SatchelOutboxItem *item,
+                    gboolean           complete)
+{
+  g_autoptr(GPtrArray) events = events_of (fixture, satchel_outbox_item_get_id (item));
+  guint64 size = satchel_outbox_item_get_size (item);
+  guint64 last_sent = 0;
+  SignalEvent *first;
+  SignalEvent *last;
+  guint n_progress = 0;
+
+  g_assert_cmpuint (events->len, >=, 2);
+  first = g_ptr_array_index (events, 0);
+  last = g_ptr_array_index (events, events->len - 1);
+  g_assert_cmpint (first->kind, ==, EVENT_STARTED);
+  g_assert_cmpint (last->kind, ==, EVENT_FINISHED);
+
+  for (guint i = 1; i + 1 < events->len; i++)
+    {
+      SignalEvent *event = g_ptr_array_index (events, i);
+
+      g_assert_cmpint (event->kind, ==, EVENT_PROGRESS);
+      g_assert_cmpuint (event->total, ==, size);
+      g_assert_cmpuint (event->sent, >=, last_sent);
+      g_assert_cmpuint (event->sent, <=, event->total);
+      last_sent = event->sent;
+      n_progress++;
+    }
+
+  if (complete)
+    {
+      g_assert_cmpuint (n_progress, >=, 1);
+      g_assert_cmpuint (last_sent, ==, size);
+    }
+
+  /* At most one every tenth of a second, plus the one at 100 %. The
+   * signals may reach the main loop in one go: count from the start. */
+  if (n_progress > 0)
+    {
+      gint64 elapsed = last->time - fixture->started_at;
+
+      g_test_message ("%u progress signals in %" G_GINT64_FORMAT " ms", n_progress,
+                      elapsed / 1000);
+      g_assert_cmpint (n_progress, <=, elapsed / (G_USEC_PER_SEC / 10) + 2);
+    }
+
+  return last;
+}
+
+static void
+start_scheduler (Fixture *fixture)
+{
+  fixture->started_at = g_get_monotonic_time ();
+  satchel_scheduler_start (fixture->scheduler);
+}
+
+/* Each message a flush sends: "send-started", "send-progress" up to the
+ * whole size, "send-finished" without error, one message after the
+ * other, and "flushed" last. */
+static void
+test_scheduler_signals (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(SatchelOutboxItem) big = queue_sized (fixture, "big", SATCHEL_OUTBOX_QUEUED, 0,
+                                                  8 * 1024 * 1024);
+  g_autoptr(SatchelOutboxItem) small = queue (fixture, "small", SATCHEL_OUTBOX_QUEUED, 0);
+  const char *big_id = satchel_outbox_item_get_id (big);
+  const char *small_id = satchel_outbox_item_get_id (small);
+  SignalEvent *finished;
+
+  g_assert_cmpuint (satchel_outbox_item_get_size (big), >, 8 * 1024 * 1024 - 100);
+
+  start_scheduler (fixture);
+  wait_for_flushes (fixture, 1, 60);
+  g_assert_cmpuint (fixture->n_sent, ==, 2);
+  g_assert_true (server_received (fixture->server, "big"));
+  g_assert_true (server_received (fixture->server, "small"));
+
+  finished = assert_send_events (fixture, big, TRUE);
+  g_assert_no_error (finished->error);
+  finished = assert_send_events (fixture, small, TRUE);
+  g_assert_no_error (finished->error);
+
+  /* The outbox is sent in order, one message at a time. */
+  g_assert_cmpuint (index_of (fixture, EVENT_FINISHED, big_id), <,
+                    index_of (fixture, EVENT_STARTED, small_id));
+  g_assert_cmpint (((SignalEvent *) g_ptr_array_index (fixture->events,
+                                                       fixture->events->len - 1))->kind,
+                   ==, EVENT_FLUSHED);
+}
+
+/* A refused message: started and finished with the server's reason; it
+ * stays in the outbox. A held message sends no signal at all. */
+static void
+test_scheduler_signals_failure (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  gint64 later = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  g_autoptr(SatchelOutboxItem) item = queue (fixture, "refused", SATCHEL_OUTBOX_QUEUED, 0);
+  g_autoptr(SatchelOutboxItem) held = queue (fixture, "held", SATCHEL_OUTBOX_HELD, later);
+  g_autoptr(GPtrArray) held_events = NULL;
+  SignalEvent *finished;
+
+  start_scheduler (fixture);
+  wait_for_flushes (fixture, 1, 30);
+  g_assert_cmpuint (fixture->n_failed, ==, 1);
+
+  finished = assert_send_events (fixture, item, FALSE);
+  g_assert_error (finished->error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_PERMANENT);
+  g_assert_nonnull (strstr (finished->error->message, "not from you"));
+  g_assert_cmpint (state_of (fixture, item), ==, SATCHEL_OUTBOX_FAILED);
+
+  held_events = events_of (fixture, satchel_outbox_item_get_id (held));
+  g_assert_cmpuint (held_events->len, ==, 0);
+}
+
+/* Cancelling the message being sent stops only it: it stays queued,
+ * for its next attempt on the retry schedule, and the next message of
+ * the flush still goes. */
+static void
+test_scheduler_cancel_item (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(SatchelOutboxItem) cancelled = queue (fixture, "to cancel",
+                                                  SATCHEL_OUTBOX_QUEUED, 0);
+  g_autoptr(SatchelOutboxItem) after = queue (fixture, "after it", SATCHEL_OUTBOX_QUEUED, 0);
+  g_autoptr(SatchelOutboxItem) now = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_real_time () / G_USEC_PER_SEC;
+  SignalEvent *finished;
+
+  /* Nothing is being sent: nothing to cancel. */
+  satchel_scheduler_cancel_item (fixture->scheduler, satchel_outbox_item_get_id (cancelled));
+
+  /* The server keeps the first session waiting for its greeting until
+   * the cancelled send has finished. */
+  fixture->server->n_held = 1;
+  fixture->cancel_id = g_strdup (satchel_outbox_item_get_id (cancelled));
+  start_scheduler (fixture);
+  wait_for_flushes (fixture, 1, 60);
+
+  g_assert_cmpuint (fixture->n_sent, ==, 1);
+  g_assert_cmpuint (fixture->n_failed, ==, 1);
+  finished = assert_send_events (fixture, cancelled, FALSE);
+  g_assert_error (finished->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  finished = assert_send_events (fixture, after, TRUE);
+  g_assert_no_error (finished->error);
+
+  g_assert_false (server_received (fixture->server, "to cancel"));
+  g_assert_true (server_received (fixture->server, "after it"));
+  g_assert_false (in_outbox (fixture, after));
+
+  now = satchel_outbox_lookup (satchel_context_get_outbox (fixture->context),
+                               satchel_outbox_item_get_id (cancelled), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (satchel_outbox_item_get_state (now), ==, SATCHEL_OUTBOX_QUEUED);
+  g_assert_cmpuint (satchel_outbox_item_get_attempts (now), ==, 1);
+  g_assert_cmpint (satchel_outbox_item_get_next_attempt (now), >=, start + 60);
+  g_assert_cmpint (satchel_scheduler_get_next_wakeup (fixture->scheduler), <=,
+                   satchel_outbox_item_get_next_attempt (now));
+}
+
+static const char *
+server_password (LoopServer *server,
+                 guint       index)
+{
+  const char *password;
+
+  g_mutex_lock (&server->lock);
+  g_assert_cmpuint (index, <, server->passwords->len);
+  password = g_ptr_array_index (server->passwords, index);
+  g_mutex_unlock (&server->lock);
+  return password;
+}
+
+/* A typed password wins over the account's own, for the account given
+ * by id or by name, until it is forgotten. */
+static void
+test_scheduler_set_password (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(SatchelOutboxItem) first = NULL;
+  g_autoptr(SatchelOutboxItem) second = NULL;
+  g_autoptr(SatchelOutboxItem) third = NULL;
+  g_autoptr(SatchelOutboxItem) fourth = NULL;
+
+  satchel_scheduler_set_password (fixture->scheduler, fixture->account_id, "typed pässword");
+  satchel_scheduler_set_password (fixture->scheduler, "another account", "not this one");
+  first = queue (fixture, "typed", SATCHEL_OUTBOX_QUEUED, 0);
+  satchel_scheduler_start (fixture->scheduler);
+  wait_for_flushes (fixture, 1, 30);
+  g_assert_cmpuint (fixture->n_sent, ==, 1);
+  g_assert_cmpstr (server_password (fixture->server, 0), ==, "typed pässword");
+
+  /* Replaced. */
+  satchel_scheduler_set_password (fixture->scheduler, fixture->account_id, "second try");
+  second = queue (fixture, "replaced", SATCHEL_OUTBOX_QUEUED, 0);
+  satchel_scheduler_flush (fixture->scheduler);
+  wait_for_flushes (fixture, 2, 30);
+  g_assert_cmpstr (server_password (fixture->server, 1), ==, "second try");
+
+  /* Forgotten: the account's own password (its command) again. */
+  satchel_scheduler_set_password (fixture->scheduler, fixture->account_id, NULL);
+  third = queue (fixture, "forgotten", SATCHEL_OUTBOX_QUEUED, 0);
+  satchel_scheduler_flush (fixture->scheduler);
+  wait_for_flushes (fixture, 3, 30);
+  g_assert_cmpstr (server_password (fixture->server, 2), ==, "loop-secret");
+
+  /* By the account's name. */
+  satchel_scheduler_set_password (fixture->scheduler, "loop", "by name");
+  fourth = queue (fixture, "by name", SATCHEL_OUTBOX_QUEUED, 0);
+  satchel_scheduler_flush (fixture->scheduler);
+  wait_for_flushes (fixture, 4, 30);
+  g_assert_cmpstr (server_password (fixture->server, 3), ==, "by name");
+  g_assert_cmpuint (fixture->n_sent, ==, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -620,6 +1077,10 @@ main (int   argc,
   ADD ("temporary-failure", test_scheduler_temporary_failure,
        "451 4.3.0 Try again later");
   ADD ("stopped", test_scheduler_stopped, NULL);
+  ADD ("signals", test_scheduler_signals, NULL);
+  ADD ("signals-failure", test_scheduler_signals_failure, "550 5.7.1 not from you");
+  ADD ("cancel-item", test_scheduler_cancel_item, NULL);
+  ADD ("set-password", test_scheduler_set_password, NULL);
 
 #undef ADD
 

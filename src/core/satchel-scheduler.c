@@ -11,8 +11,12 @@
 
 #include "satchel-scheduler.h"
 
+#include "satchel-account-store.h"
+#include "satchel-error.h"
 #include "satchel-outbox.h"
 #include "satchel-sender.h"
+
+#include <string.h>
 
 /* The monotonic clock of timers stands still while the machine sleeps:
  * never sleep longer than this, so a laptop that wakes up finds its
@@ -20,6 +24,10 @@
  * look again after this long too: satchel-cli may have queued a message
  * for a retry meanwhile. */
 #define MAX_SLEEP_SECONDS 600
+
+/* Progress signals are for people: ten a second is smooth enough, and
+ * more would keep the main loop busy for nothing. */
+#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
 
 struct _SatchelScheduler
 {
@@ -36,6 +44,14 @@ struct _SatchelScheduler
   gboolean         flush_pending;
   gboolean         retry_pending; /* the network came back */
   gboolean         network_available;
+
+  /* Shared with the worker thread, under @lock. */
+  GMutex           lock;
+  GHashTable      *passwords;           /* account id or name → typed password */
+  char            *sending_id;          /* the message being sent now */
+  GCancellable    *sending_cancellable; /* its own, chained to the flush's */
+  GQueue           events;              /* SendEvent *, for the main context */
+  GSource         *events_source;       /* dispatches them there */
 };
 
 G_DEFINE_FINAL_TYPE (SatchelScheduler, satchel_scheduler, G_TYPE_OBJECT)
@@ -53,6 +69,9 @@ static GParamSpec *properties[N_PROPS];
 enum
 {
   FLUSHED,
+  SEND_STARTED,
+  SEND_PROGRESS,
+  SEND_FINISHED,
   N_SIGNALS
 };
 
@@ -67,6 +86,27 @@ typedef struct
   gint64   next_due;
 } FlushJob;
 
+/* What the worker tells the main context about one message. */
+typedef struct
+{
+  guint    signal;
+  char    *id;
+  guint64  sent;
+  guint64  total;
+  GError  *error;
+} SendEvent;
+
+/* The worker's notes on the message it is sending. */
+typedef struct
+{
+  SatchelScheduler *self;
+  const char       *id;
+  gboolean          started;
+  gint64            last_progress;  /* monotonic µs of the last signal */
+  guint64           last_sent;
+  guint64           total;
+} ItemSend;
+
 static void start_flush (SatchelScheduler *self);
 
 /* Helpers */
@@ -75,6 +115,100 @@ static gint64
 now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* A typed password is wiped before its memory goes back. */
+static void
+password_free (gpointer data)
+{
+  char *password = data;
+
+  if (password == NULL)
+    return;
+  explicit_bzero (password, strlen (password));
+  g_free (password);
+}
+
+static void
+send_event_free (gpointer data)
+{
+  SendEvent *event = data;
+
+  g_free (event->id);
+  g_clear_error (&event->error);
+  g_free (event);
+}
+
+/* Emits the queued events, in the order the worker queued them; on the
+ * scheduler's main context. */
+static void
+dispatch_events (SatchelScheduler *self)
+{
+  GQueue events = G_QUEUE_INIT;
+  GSource *source;
+  SendEvent *event;
+
+  g_mutex_lock (&self->lock);
+  events = self->events;
+  g_queue_init (&self->events);
+  source = g_steal_pointer (&self->events_source);
+  g_mutex_unlock (&self->lock);
+
+  if (source != NULL)
+    {
+      g_source_destroy (source);
+      g_source_unref (source);
+    }
+
+  while ((event = g_queue_pop_head (&events)) != NULL)
+    {
+      if (event->signal == SEND_PROGRESS)
+        g_signal_emit (self, signals[SEND_PROGRESS], 0, event->id, event->sent, event->total);
+      else if (event->signal == SEND_FINISHED)
+        g_signal_emit (self, signals[SEND_FINISHED], 0, event->id, event->error);
+      else
+        g_signal_emit (self, signals[SEND_STARTED], 0, event->id);
+      send_event_free (event);
+    }
+}
+
+static gboolean
+on_events_ready (gpointer user_data)
+{
+  dispatch_events (SATCHEL_SCHEDULER (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+/* From the worker: one idle source carries every event queued until it
+ * runs, so the main context sees them in order. */
+static void
+queue_event (SatchelScheduler *self,
+             guint             signal,
+             const char       *id,
+             guint64           sent,
+             guint64           total,
+             const GError     *error)
+{
+  SendEvent *event = g_new0 (SendEvent, 1);
+
+  event->signal = signal;
+  event->id = g_strdup (id);
+  event->sent = sent;
+  event->total = total;
+  event->error = error != NULL ? g_error_copy (error) : NULL;
+
+  g_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->events, event);
+  if (self->events_source == NULL)
+    {
+      self->events_source = g_idle_source_new ();
+      g_source_set_priority (self->events_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (self->events_source, on_events_ready,
+                             g_object_ref (self), g_object_unref);
+      g_source_set_static_name (self->events_source, "[satchel] send progress");
+      g_source_attach (self->events_source, self->main_context);
+    }
+  g_mutex_unlock (&self->lock);
 }
 
 /* The network is back: what waits for a retry is tried now. Held
@@ -172,16 +306,213 @@ find_next_due (SatchelOutbox *outbox,
   return next;
 }
 
+/* Whether the flush sends @item now: as satchel_sender_flush_sync()
+ * decides, never resending one whose outcome is unknown. */
+static gboolean
+item_is_due (SatchelOutboxItem *item,
+             gint64             now)
+{
+  switch (satchel_outbox_item_get_state (item))
+    {
+    case SATCHEL_OUTBOX_QUEUED:
+      return satchel_outbox_item_get_next_attempt (item) <= now;
+    case SATCHEL_OUTBOX_HELD:
+      return satchel_outbox_item_get_held_until (item) <= now;
+    case SATCHEL_OUTBOX_SENDING:
+      /* Its sender may have died; the lock tells. */
+      return TRUE;
+    case SATCHEL_OUTBOX_UNKNOWN:
+    case SATCHEL_OUTBOX_FAILED:
+    default:
+      return FALSE;
+    }
+}
+
+/* A copy of the password typed for @item's account, or NULL for the
+ * keyring's. */
+static char *
+dup_typed_password (SatchelScheduler  *self,
+                    SatchelContext    *context,
+                    SatchelOutboxItem *item)
+{
+  const char *name = satchel_outbox_item_get_account (item);
+  g_autoptr(SatchelAccount) account = NULL;
+  const char *password = NULL;
+  char *copy = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (g_hash_table_size (self->passwords) == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (name != NULL &&
+      satchel_account_store_load (satchel_context_get_accounts (context), NULL))
+    account = satchel_account_store_lookup (satchel_context_get_accounts (context), name);
+
+  g_mutex_lock (&self->lock);
+  if (account != NULL && satchel_account_get_id (account) != NULL)
+    password = g_hash_table_lookup (self->passwords, satchel_account_get_id (account));
+  if (password == NULL && name != NULL)
+    password = g_hash_table_lookup (self->passwords, name);
+  copy = g_strdup (password);
+  g_mutex_unlock (&self->lock);
+
+  return copy;
+}
+
+/* The send really began: the message was neither refused as busy nor
+ * skipped. */
+static void
+announce_start (ItemSend *send)
+{
+  if (send->started)
+    return;
+  send->started = TRUE;
+  queue_event (send->self, SEND_STARTED, send->id, 0, 0, NULL);
+}
+
+static void
+on_item_step (SatchelSmtpStep step,
+              gpointer        user_data)
+{
+  announce_start (user_data);
+}
+
+static void
+on_item_progress (guint64  sent,
+                  guint64  total,
+                  gpointer user_data)
+{
+  ItemSend *send = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  announce_start (send);
+  send->total = total;
+  if (sent != total && send->last_progress != 0 &&
+      now - send->last_progress < PROGRESS_INTERVAL_US)
+    return;
+
+  send->last_progress = now;
+  send->last_sent = sent;
+  queue_event (send->self, SEND_PROGRESS, send->id, sent, total, NULL);
+}
+
+static void
+on_flush_cancelled (GCancellable *flush_cancellable,
+                    gpointer      user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+/* The user stopped this message: it waits for its next attempt on the
+ * retry schedule instead of starting again at once. */
+static void
+postpone (SatchelOutbox     *outbox,
+          SatchelOutboxItem *item)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!satchel_outbox_lock (outbox, item, NULL))
+    return;
+
+  if (satchel_outbox_reload (outbox, item, NULL) &&
+      satchel_outbox_item_get_state (item) == SATCHEL_OUTBOX_QUEUED)
+    {
+      guint attempts = MAX (satchel_outbox_item_get_attempts (item), 1);
+
+      satchel_outbox_item_set_next_attempt (item, now_seconds () +
+                                            satchel_sender_retry_delay (attempts));
+      if (!satchel_outbox_save (outbox, item, &error))
+        g_message ("Could not postpone %s: %s", satchel_outbox_item_get_id (item),
+                   error->message);
+    }
+
+  satchel_outbox_unlock (outbox, item);
+}
+
+/* Sends @item with its own cancellable, so that cancelling it spares
+ * the rest of the flush, and tells the main context how it goes. */
+static void
+send_item (SatchelScheduler  *self,
+           SatchelContext    *context,
+           SatchelOutboxItem *item,
+           GCancellable      *flush_cancellable,
+           FlushJob          *job)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  ItemSend send = { 0 };
+  SatchelSendHooks hooks = { 0 };
+  char *password;
+  gulong handler;
+  gboolean ok;
+  gboolean stopped_by_user;
+
+  send.self = self;
+  send.id = satchel_outbox_item_get_id (item);
+
+  g_mutex_lock (&self->lock);
+  self->sending_id = g_strdup (send.id);
+  self->sending_cancellable = g_object_ref (cancellable);
+  g_mutex_unlock (&self->lock);
+  handler = g_cancellable_connect (flush_cancellable, G_CALLBACK (on_flush_cancelled),
+                                   cancellable, NULL);
+
+  password = dup_typed_password (self, context, item);
+  hooks.step = on_item_step;
+  hooks.progress = on_item_progress;
+  hooks.user_data = &send;
+  hooks.password = password;
+  ok = satchel_sender_send_item_sync (context, item, FALSE, &hooks, cancellable, &error);
+  password_free (password);
+
+  g_cancellable_disconnect (flush_cancellable, handler);
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->sending_id, g_free);
+  g_clear_object (&self->sending_cancellable);
+  g_mutex_unlock (&self->lock);
+
+  /* Another process is sending it, or it was not due after all. */
+  if (!ok && !send.started &&
+      g_error_matches (error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_BUSY))
+    return;
+
+  announce_start (&send);
+  if (ok && send.total > 0 && send.last_sent != send.total)
+    queue_event (self, SEND_PROGRESS, send.id, send.total, send.total, NULL);
+  queue_event (self, SEND_FINISHED, send.id, 0, 0, error);
+
+  if (ok)
+    {
+      job->n_sent++;
+      return;
+    }
+
+  job->n_failed++;
+  stopped_by_user = g_cancellable_is_cancelled (cancellable) &&
+                    !g_cancellable_is_cancelled (flush_cancellable);
+  if (stopped_by_user)
+    postpone (satchel_context_get_outbox (context), item);
+  else
+    g_debug ("Could not send %s: %s", send.id, error->message);
+}
+
 static void
 flush_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
+  SatchelScheduler *self = source_object;
   FlushJob *job = task_data;
   g_autoptr(SatchelContext) context = NULL;
+  g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
   SatchelOutbox *outbox;
+  gint64 now;
 
   /* A context of its own over the same files: the account list the UI
    * shows must not change from this thread. */
@@ -191,11 +522,20 @@ flush_thread (GTask        *task,
   if (job->retry_now)
     make_queued_items_due (outbox, now_seconds ());
 
-  job->n_sent = satchel_sender_flush_sync (context, FALSE, NULL, &job->n_failed,
-                                           cancellable, &error);
-  if (error != NULL)
-    g_debug ("Flush: %u sent, %u failed, first error: %s", job->n_sent,
-             job->n_failed, error->message);
+  now = now_seconds ();
+  items = satchel_outbox_list (outbox, &error);
+  if (items == NULL)
+    g_message ("Could not read the outbox: %s", error->message);
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      SatchelOutboxItem *item = g_ptr_array_index (items, i);
+
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      if (item_is_due (item, now))
+        send_item (self, context, item, cancellable, job);
+    }
 
   job->next_due = find_next_due (outbox, now_seconds ());
   g_task_return_boolean (task, TRUE);
@@ -265,6 +605,9 @@ on_flush_done (GObject      *source,
   g_task_propagate_boolean (G_TASK (result), NULL);
   g_clear_object (&self->cancellable);
 
+  /* Every message's signals before the flush's. */
+  dispatch_events (self);
+
   if (self->started && self->flush_pending)
     start_flush (self);
   else
@@ -333,6 +676,9 @@ satchel_scheduler_finalize (GObject *object)
   SatchelScheduler *self = SATCHEL_SCHEDULER (object);
 
   g_clear_pointer (&self->main_context, g_main_context_unref);
+  g_hash_table_unref (self->passwords);
+  g_queue_clear_full (&self->events, send_event_free);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (satchel_scheduler_parent_class)->finalize (object);
 }
@@ -408,6 +754,33 @@ satchel_scheduler_class_init (SatchelSchedulerClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  /* A flush began sending the outbox message of this id. */
+  signals[SEND_STARTED] =
+    g_signal_new ("send-started",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /* How many bytes of it went out, of how many. */
+  signals[SEND_PROGRESS] =
+    g_signal_new ("send-progress",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_UINT64, G_TYPE_UINT64);
+
+  /* The end of its send: NULL when the server accepted it, else why
+   * it stays in the outbox. */
+  signals[SEND_FINISHED] =
+    g_signal_new ("send-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
@@ -415,6 +788,8 @@ satchel_scheduler_init (SatchelScheduler *self)
 {
   self->main_context = g_main_context_ref_thread_default ();
   self->network_available = TRUE;
+  g_mutex_init (&self->lock);
+  self->passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, password_free);
 }
 
 /* Public API */
@@ -492,6 +867,41 @@ satchel_scheduler_network_changed (SatchelScheduler *self,
   if (came_back)
     self->retry_pending = TRUE;
   start_flush (self);
+}
+
+void
+satchel_scheduler_cancel_item (SatchelScheduler *self,
+                               const char       *id)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+
+  g_return_if_fail (SATCHEL_IS_SCHEDULER (self));
+  g_return_if_fail (id != NULL);
+
+  g_mutex_lock (&self->lock);
+  if (g_strcmp0 (self->sending_id, id) == 0)
+    cancellable = g_object_ref (self->sending_cancellable);
+  g_mutex_unlock (&self->lock);
+
+  /* Outside the lock: cancelling runs the socket's handlers. */
+  if (cancellable != NULL)
+    g_cancellable_cancel (cancellable);
+}
+
+void
+satchel_scheduler_set_password (SatchelScheduler *self,
+                                const char       *account_id,
+                                const char       *password)
+{
+  g_return_if_fail (SATCHEL_IS_SCHEDULER (self));
+  g_return_if_fail (account_id != NULL);
+
+  g_mutex_lock (&self->lock);
+  if (password != NULL)
+    g_hash_table_replace (self->passwords, g_strdup (account_id), g_strdup (password));
+  else
+    g_hash_table_remove (self->passwords, account_id);
+  g_mutex_unlock (&self->lock);
 }
 
 gboolean

@@ -56,21 +56,34 @@ void              satchel_scheduler_network_changed (SatchelScheduler *self,
                                                      gboolean          available);
 
 /* Cancels the send of the outbox message @id if it is the one being
- * sent now (it stays queued, as after any cancellation); otherwise
- * nothing. */
+ * sent now; otherwise nothing. It stays queued, with its next attempt
+ * on the retry schedule (not at once: the user stopped it); the rest
+ * of the flush goes on. */
 void              satchel_scheduler_cancel_item     (SatchelScheduler *self,
                                                      const char       *id);
+
+/* A password the user typed for @account_id (the account's id; its
+ * name works too), when there is no keyring or the server refused the
+ * stored password: the scheduler's sends of that account use it instead
+ * of the keyring. Kept in memory only, never written anywhere, and
+ * wiped when replaced, forgotten (@password NULL) or at the end. */
+void              satchel_scheduler_set_password    (SatchelScheduler *self,
+                                                     const char       *account_id,
+                                                     const char       *password);
 
 /* Signals, on the scheduler's main context, for each message a flush
  * tries (so windows can show progress without sending themselves):
  *   "send-started"  (const char *id)
  *   "send-progress" (const char *id, guint64 sent, guint64 total):
- *                   at most about 10 a second
+ *                   at most about 10 a second, total the size of the
+ *                   message; the last one has sent == total when all
+ *                   of it went out
  *   "send-finished" (const char *id, const GError *error): error NULL
  *                   when the server accepted it (it is now in Sent);
  *                   else the message stays in the outbox with the reason.
+ * A message another process is sending is skipped without a signal.
  * The existing "flushed" (guint n_sent, guint n_failed) still ends each
- * flush. */
+ * flush, after the signals of its messages. */
 
 /* TRUE while a flush runs. */
 gboolean          satchel_scheduler_get_busy        (SatchelScheduler *self);
