@@ -567,25 +567,12 @@ dup_draft_path (SatchelDraftStore *self,
   return g_build_filename (self->dir, name, NULL);
 }
 
-static void set_errno_error (GError     **error,
-                             int          saved_errno,
-                             const char  *format,
-                             ...) G_GNUC_PRINTF (3, 4);
-
-/* An I/O error that says what failed, on which file, and why. */
+/* An I/O error that says what failed and why. */
 static void
-set_errno_error (GError     **error,
-                 int          saved_errno,
-                 const char  *format,
-                 ...)
+set_io_error (GError     **error,
+              int          saved_errno,
+              const char  *what)
 {
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                "%s: %s", what, g_strerror (saved_errno));
 }
@@ -600,7 +587,11 @@ ensure_dir (SatchelDraftStore  *self,
   /* Drafts are nobody else's business, even in a folder made by hand. */
   if (g_chmod (self->dir, 0700) < 0)
     {
-      set_errno_error (error, errno, _("Could not protect the folder “%s”"), self->dir);
+      int saved_errno = errno;
+      g_autofree char *what = g_strdup_printf (_("Could not protect the folder “%s”"),
+                                               self->dir);
+
+      set_io_error (error, saved_errno, what);
       return FALSE;
     }
 
@@ -616,40 +607,17 @@ sync_dir (const char  *path,
 
   if (fd < 0 || fsync (fd) < 0)
     {
-      set_errno_error (error, errno, _("Could not save the folder “%s” to disk"), path);
+      int saved_errno = errno;
+      g_autofree char *what = g_strdup_printf (_("Could not save the folder “%s” to disk"),
+                                               path);
+
+      set_io_error (error, saved_errno, what);
       if (fd >= 0)
         close (fd);
       return FALSE;
     }
 
   close (fd);
-  return TRUE;
-}
-
-static gboolean
-write_all (int           fd,
-           GBytes       *bytes,
-           const char   *path,
-           GError      **error)
-{
-  gsize length;
-  const char *data = g_bytes_get_data (bytes, &length);
-
-  while (length > 0)
-    {
-      gssize n = write (fd, data, length);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          set_errno_error (error, errno, _("Could not write “%s”"), path);
-          return FALSE;
-        }
-      data += n;
-      length -= n;
-    }
-
   return TRUE;
 }
 
@@ -684,9 +652,10 @@ take_ticket (SatchelDraftStore *self)
 }
 
 /* Writes @draft (which has its id and time) as ID.eml: a temporary file
- * of its own beside it, synced, then renamed over it unless a save or a
- * removal asked for later has been applied meanwhile; then the folder is
- * synced. Any thread; only the rename holds the store's lock. */
+ * of its own beside it (saves of one draft may run side by side),
+ * synced, then renamed over it unless a save or a removal asked for
+ * later has been applied meanwhile; then the folder is synced. Any
+ * thread; only the rename holds the store's lock. */
 static gboolean
 write_draft (SatchelDraftStore  *self,
              SatchelDraft       *draft,
@@ -694,10 +663,13 @@ write_draft (SatchelDraftStore  *self,
              GError            **error)
 {
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   g_autofree char *tmp_path = NULL;
   gboolean superseded;
-  int fd;
+  int saved_errno = 0;
+  const char *data;
+  gsize length;
 
   bytes = serialize_draft (draft, error);
   if (bytes == NULL)
@@ -707,59 +679,41 @@ write_draft (SatchelDraftStore  *self,
     return FALSE;
 
   path = dup_draft_path (self, draft->id);
-  tmp_path = g_strconcat (path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
+  tmp_path = g_strdup_printf ("%s.%" G_GUINT64_FORMAT "-%08x", path, ticket, g_random_int ());
+  data = g_bytes_get_data (bytes, &length);
+  if (!g_file_set_contents_full (tmp_path, data, length, G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error))
     {
-      set_errno_error (error, errno, _("Could not create “%s”"), tmp_path);
+      g_set_error (error, G_FILE_ERROR, local_error->code,
+                   _("Could not save the draft: %s"), local_error->message);
+      g_unlink (tmp_path);
       return FALSE;
     }
 
-  if (!write_all (fd, bytes, tmp_path, error))
-    goto fail;
-
-  if (fsync (fd) < 0)
-    {
-      set_errno_error (error, errno, _("Could not save “%s” to disk"), tmp_path);
-      goto fail;
-    }
-
-  if (close (fd) < 0)
-    {
-      fd = -1;
-      set_errno_error (error, errno, _("Could not write “%s”"), tmp_path);
-      goto fail;
-    }
-  fd = -1;
-
   g_mutex_lock (&self->lock);
   superseded = last_ticket (self, draft->id) > ticket;
-  if (!superseded)
-    {
-      if (g_rename (tmp_path, path) < 0)
-        {
-          set_errno_error (error, errno, _("Could not replace “%s”"), path);
-          g_mutex_unlock (&self->lock);
-          goto fail;
-        }
-      set_last_ticket (self, draft->id, ticket);
-    }
+  if (superseded)
+    g_unlink (tmp_path);
+  else if (g_rename (tmp_path, path) < 0)
+    saved_errno = errno;
+  else
+    set_last_ticket (self, draft->id, ticket);
   g_mutex_unlock (&self->lock);
+
+  if (saved_errno != 0)
+    {
+      g_autofree char *what = g_strdup_printf (_("Could not replace “%s”"), path);
+
+      set_io_error (error, saved_errno, what);
+      g_unlink (tmp_path);
+      return FALSE;
+    }
 
   /* A later save wrote its own text, or the draft was discarded. */
   if (superseded)
-    {
-      g_unlink (tmp_path);
-      return TRUE;
-    }
+    return TRUE;
 
   return sync_dir (self->dir, error);
-
-fail:
-  if (fd >= 0)
-    close (fd);
-  g_unlink (tmp_path);
-  return FALSE;
 }
 
 /* Gives @draft an id the first time and the time of this save; returns
@@ -812,7 +766,7 @@ remove_stale_temp (SatchelDraftStore *self,
   g_autofree char *id = NULL;
   GStatBuf buf;
 
-  if (suffix == NULL || strlen (suffix) != strlen (SUFFIX ".XXXXXX"))
+  if (suffix == NULL)
     return;
   id = g_strndup (name, suffix - name);
   if (!is_valid_id (id))
@@ -1404,7 +1358,9 @@ satchel_draft_store_remove (SatchelDraftStore  *self,
 
   if (saved_errno != 0)
     {
-      set_errno_error (error, saved_errno, _("Could not remove the draft “%s”"), path);
+      g_autofree char *what = g_strdup_printf (_("Could not remove the draft “%s”"), path);
+
+      set_io_error (error, saved_errno, what);
       return FALSE;
     }
 

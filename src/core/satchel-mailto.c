@@ -356,25 +356,6 @@ parse_field (SatchelMailto  *mailto,
 
 /* Helpers: attachments ---------------------------------------------------- */
 
-static void set_file_error (GError     **error,
-                            const char  *format,
-                            ...) G_GNUC_PRINTF (2, 3);
-
-static void
-set_file_error (GError     **error,
-                const char  *format,
-                ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error_literal (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE, message);
-}
-
 /* TRUE when a file or folder on @path starts with a dot: hidden, where
  * keys and settings live (~/.ssh, ~/.config, ~/.gnupg); "." and ".."
  * included, which have no place in a path a link gives. */
@@ -416,33 +397,33 @@ check_location (const char  *path,
   if (has_hidden_component (path))
     {
       if (is_target)
-        set_file_error (error,
-                        _("“%s” leads to “%s”, a hidden file or a file in a hidden "
-                          "folder. A link may not attach such files: they often "
-                          "hold keys and passwords. If you mean to send it, attach "
-                          "it yourself."),
-                        shown, shown_target);
+        g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                     _("“%s” leads to “%s”, a hidden file or a file in a hidden "
+                       "folder. A link may not attach such files: they often "
+                       "hold keys and passwords. If you mean to send it, attach "
+                       "it yourself."),
+                     shown, shown_target);
       else
-        set_file_error (error,
-                        _("“%s” is a hidden file or is in a hidden folder. A link "
-                          "may not attach such files: they often hold keys and "
-                          "passwords. If you mean to send it, attach it yourself."),
-                        shown);
+        g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                     _("“%s” is a hidden file or is in a hidden folder. A link "
+                       "may not attach such files: they often hold keys and "
+                       "passwords. If you mean to send it, attach it yourself."),
+                     shown);
       return FALSE;
     }
 
   if (is_in_system_dir (path))
     {
       if (is_target)
-        set_file_error (error,
-                        _("“%s” leads to “%s”, which describes the running system "
-                          "and is not a document. A link may not attach it."),
-                        shown, shown_target);
+        g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                     _("“%s” leads to “%s”, which describes the running system "
+                       "and is not a document. A link may not attach it."),
+                     shown, shown_target);
       else
-        set_file_error (error,
-                        _("“%s” describes the running system and is not a "
-                          "document. A link may not attach it."),
-                        shown);
+        g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                     _("“%s” describes the running system and is not a "
+                       "document. A link may not attach it."),
+                     shown);
       return FALSE;
     }
 
@@ -532,10 +513,10 @@ satchel_mailto_check_attachment (const char  *path,
 
   if (!g_path_is_absolute (path))
     {
-      set_file_error (error,
-                      _("“%s” is not a full path. A link can only attach files "
-                        "named by their full path."),
-                      shown);
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                   _("“%s” is not a full path. A link can only attach files "
+                     "named by their full path."),
+                   shown);
       return FALSE;
     }
 
@@ -548,10 +529,11 @@ satchel_mailto_check_attachment (const char  *path,
       int saved_errno = errno;
 
       if (saved_errno == ENOENT || saved_errno == ENOTDIR)
-        set_file_error (error, _("“%s” does not exist."), shown);
+        g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                     _("“%s” does not exist."), shown);
       else
-        set_file_error (error, _("“%s” cannot be opened: %s."), shown,
-                        g_strerror (saved_errno));
+        g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                     _("“%s” cannot be opened: %s."), shown, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -561,27 +543,33 @@ satchel_mailto_check_attachment (const char  *path,
   /* Not a folder, a pipe that would never end, or a device. */
   if (g_stat (resolved, &buf) < 0)
     {
-      set_file_error (error, _("“%s” cannot be opened: %s."), shown,
-                      g_strerror (errno));
+      int saved_errno = errno;
+
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                   _("“%s” cannot be opened: %s."), shown, g_strerror (saved_errno));
       return FALSE;
     }
   if (S_ISDIR (buf.st_mode))
     {
-      set_file_error (error, _("“%s” is a folder. Only files can be attached."), shown);
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                   _("“%s” is a folder. Only files can be attached."), shown);
       return FALSE;
     }
   if (!S_ISREG (buf.st_mode))
     {
-      set_file_error (error,
-                      _("“%s” is not an ordinary file (it is a device, a pipe or a "
-                        "socket). Only files can be attached."),
-                      shown);
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                   _("“%s” is not an ordinary file (it is a device, a pipe or a "
+                     "socket). Only files can be attached."),
+                   shown);
       return FALSE;
     }
 
   if (g_access (resolved, R_OK) < 0)
     {
-      set_file_error (error, _("“%s” cannot be read: %s."), shown, g_strerror (errno));
+      int saved_errno = errno;
+
+      g_set_error (error, SATCHEL_MESSAGE_ERROR, SATCHEL_MESSAGE_ERROR_FILE,
+                   _("“%s” cannot be read: %s."), shown, g_strerror (saved_errno));
       return FALSE;
     }
 

@@ -256,6 +256,28 @@ make_queued_items_due (SatchelOutbox *outbox,
     }
 }
 
+/* When a flush sends @item: its next attempt, or the end of its undo
+ * time; 0 for one being sent (its sender may have died: the lock
+ * tells); G_MAXINT64 for those that wait for the user, failed or with
+ * an unknown outcome (never resent without being asked). */
+static gint64
+due_time (SatchelOutboxItem *item)
+{
+  switch (satchel_outbox_item_get_state (item))
+    {
+    case SATCHEL_OUTBOX_QUEUED:
+      return satchel_outbox_item_get_next_attempt (item);
+    case SATCHEL_OUTBOX_HELD:
+      return satchel_outbox_item_get_held_until (item);
+    case SATCHEL_OUTBOX_SENDING:
+      return 0;
+    case SATCHEL_OUTBOX_FAILED:
+    case SATCHEL_OUTBOX_UNKNOWN:
+    default:
+      return G_MAXINT64;
+    }
+}
+
 /* When the earliest message left in the outbox is due, or 0. A message
  * that is due but still there (another process holds it, or the flush
  * was cancelled) is looked at again a little later, not in a loop. */
@@ -276,27 +298,10 @@ find_next_due (SatchelOutbox *outbox,
 
   for (guint i = 0; i < items->len; i++)
     {
-      SatchelOutboxItem *item = g_ptr_array_index (items, i);
-      gint64 when;
+      gint64 when = due_time (g_ptr_array_index (items, i));
 
-      switch (satchel_outbox_item_get_state (item))
-        {
-        case SATCHEL_OUTBOX_QUEUED:
-          when = satchel_outbox_item_get_next_attempt (item);
-          break;
-        case SATCHEL_OUTBOX_HELD:
-          when = satchel_outbox_item_get_held_until (item);
-          break;
-        case SATCHEL_OUTBOX_SENDING:
-          when = 0;
-          break;
-        case SATCHEL_OUTBOX_FAILED:
-        case SATCHEL_OUTBOX_UNKNOWN:
-        default:
-          /* These wait for the user. */
-          continue;
-        }
-
+      if (when == G_MAXINT64)
+        continue;
       if (when <= now)
         when = now + SATCHEL_SCHEDULER_RECHECK_SECONDS;
       if (next == 0 || when < next)
@@ -304,28 +309,6 @@ find_next_due (SatchelOutbox *outbox,
     }
 
   return next;
-}
-
-/* Whether the flush sends @item now: as satchel_sender_flush_sync()
- * decides, never resending one whose outcome is unknown. */
-static gboolean
-item_is_due (SatchelOutboxItem *item,
-             gint64             now)
-{
-  switch (satchel_outbox_item_get_state (item))
-    {
-    case SATCHEL_OUTBOX_QUEUED:
-      return satchel_outbox_item_get_next_attempt (item) <= now;
-    case SATCHEL_OUTBOX_HELD:
-      return satchel_outbox_item_get_held_until (item) <= now;
-    case SATCHEL_OUTBOX_SENDING:
-      /* Its sender may have died; the lock tells. */
-      return TRUE;
-    case SATCHEL_OUTBOX_UNKNOWN:
-    case SATCHEL_OUTBOX_FAILED:
-    default:
-      return FALSE;
-    }
 }
 
 /* A copy of the password typed for @item's account, or NULL for the
@@ -533,7 +516,7 @@ flush_thread (GTask        *task,
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      if (item_is_due (item, now))
+      if (due_time (item) <= now)
         send_item (self, context, item, cancellable, job);
     }
 
