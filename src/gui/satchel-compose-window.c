@@ -569,14 +569,18 @@ static void
 set_sending (SatchelComposeWindow *self,
              gboolean              sending)
 {
-  gtk_widget_set_sensitive (GTK_WIDGET (self->fields), !sending);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->body_view), !sending);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->attachment_list), !sending);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compose.send", !sending);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compose.cancel-send", sending);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), sending);
   gtk_spinner_set_spinning (self->spinner, sending);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), sending);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compose.send", !sending);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "compose.cancel-send", sending);
+  /* Focus leaves the fields before they turn insensitive: a text field
+   * would otherwise miss its focus-out. */
+  if (sending)
+    gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->fields), !sending);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->body_view), !sending);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->attachment_list), !sending);
 }
 
 static SatchelAddress *
@@ -1339,6 +1343,9 @@ satchel_compose_window_dispose (GObject *object)
     g_cancellable_cancel (self->send_cancellable);
   if (self->app != NULL)
     g_signal_handlers_disconnect_by_data (account_store (self), self);
+  /* A picture still being read keeps the buffer alive. */
+  if (self->body_view != NULL)
+    g_signal_handlers_disconnect_by_data (body_buffer (self), self);
   if (self->image_chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->image_chooser, self);

@@ -96,6 +96,16 @@ split_recipients (const char *text,
   return tokens;
 }
 
+/* Whether the focus of the window is in @widget, active or not. */
+static gboolean
+contains_focus (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
 static gboolean
 is_group (SatchelRecipientEntry *self,
           const char            *token)
@@ -130,7 +140,7 @@ validate (SatchelRecipientEntry *self,
   g_autoptr(GString) tooltip = g_string_new (NULL);
   guint n_bad = 0;
 
-  if (typing && gtk_widget_has_focus (GTK_WIDGET (self->entry)))
+  if (typing && contains_focus (GTK_WIDGET (self->entry)))
     skip = g_utf8_offset_to_pointer (text, gtk_editable_get_position (GTK_EDITABLE (self->entry))) - text;
   tokens = split_recipients (text, skip);
 
@@ -320,6 +330,13 @@ on_entry_changed (SatchelRecipientEntry *self)
   if (!self->completing)
     update_suggestions (self);
   validate (self, TRUE);
+}
+
+static void
+on_cursor_moved (SatchelRecipientEntry *self)
+{
+  if (!self->completing)
+    validate (self, TRUE);
 }
 
 static void
@@ -574,6 +591,10 @@ satchel_recipient_entry_init (SatchelRecipientEntry *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self->entry), keys);
+
+  /* Moving off a recipient judges it. */
+  g_signal_connect_swapped (self->entry, "notify::cursor-position",
+                            G_CALLBACK (on_cursor_moved), self);
 
   focus = gtk_event_controller_focus_new ();
   g_signal_connect_swapped (focus, "leave", G_CALLBACK (on_focus_leave), self);

@@ -62,6 +62,21 @@ class GuiComposeTests(SatchelTestCase):
         return subprocess.run(["xdotool"] + list(args), capture_output=True, text=True,
                               timeout=timeout, env=self.env)
 
+    def type_text(self, text):
+        """xdotool types non-ASCII characters by remapping a key for each:
+        one at a time, slowly, or some are lost."""
+        ascii_run = ""
+        for char in text + "\0":
+            if char != "\0" and ord(char) < 128:
+                ascii_run += char
+                continue
+            if ascii_run:
+                self.xdotool("type", "--delay", "30", ascii_run)
+                ascii_run = ""
+            if char != "\0":
+                self.xdotool("type", "--delay", "150", char)
+                time.sleep(0.2)
+
     def find_window(self, title, seconds=60):
         """The X window whose title is @title, once it is shown."""
         deadline = time.monotonic() + seconds
@@ -103,11 +118,11 @@ class GuiComposeTests(SatchelTestCase):
         self.point_at(window)
 
         # The cursor starts in To; Alt+S is Subject; Tab goes on to the text.
-        self.xdotool("type", "--delay", "20", "bob@example.com")
+        self.type_text("bob@example.com")
         self.xdotool("key", "alt+s")
-        self.xdotool("type", "--delay", "20", "Kill test 合同")
+        self.type_text("Kill test 合同")
         self.xdotool("key", "Tab")
-        self.xdotool("type", "--delay", "20", "Words typed just before a crash.")
+        self.type_text("Words typed just before a crash.")
         # Saved 2 seconds after typing pauses: after 3, kill without warning.
         time.sleep(3)
         self.app.send_signal(signal.SIGKILL)
@@ -117,8 +132,8 @@ class GuiComposeTests(SatchelTestCase):
         self.assertEqual(len(drafts), 1, "no draft in %s" % self.path("data", "satchel", "drafts"))
         draft = drafts[0]
         self.assertEqual(draft["Subject"], "Kill test 合同")
-        self.assertIn("bob@example.com", str(draft["To"]))
-        body = draft.get_body(preferencelist=("plain",)).get_content()
+        self.assertEqual(draft["X-Satchel-To"], "bob@example.com")
+        body = draft.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
         self.assertIn("Words typed just before a crash.", body)
         mode = os.stat(self.path("data", "satchel", "drafts")).st_mode
         self.assertEqual(mode & 0o077, 0)
@@ -165,8 +180,8 @@ class GuiComposeTests(SatchelTestCase):
         self.assertIn("Alice Liddell <alice@example.com>", str(message["From"]))
         self.assertIn("Bob <bob@example.com>", str(message["To"]))
         self.assertIsNone(message["Bcc"])
-        self.assertIn("Hello Bob,\nthe three files.",
-                      message.get_body(preferencelist=("plain",)).get_content())
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        self.assertIn("Hello Bob,\nthe three files.", text.replace("\r\n", "\n"))
         attachments = list(message.iter_attachments())
         self.assertEqual([a.get_filename() for a in attachments],
                          ["photo.jpg", "季度报告.pdf", "notes.txt"])
