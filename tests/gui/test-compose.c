@@ -805,6 +805,106 @@ test_drop (void)
 }
 
 static gboolean
+has_two_attachments (gpointer window)
+{
+  GListModel *model = satchel_attachment_list_get_model (satchel_compose_window_get_attachment_list (window));
+
+  return g_list_model_get_n_items (model) == 2 && list_loaded (window);
+}
+
+/* Ctrl+V with files on the clipboard attaches them, from the text too. */
+static void
+test_paste (void)
+{
+  g_autoptr(GFile) a = NULL;
+  g_autoptr(GFile) b = NULL;
+  g_autoptr(GListModel) controllers = NULL;
+  SatchelComposeWindow *window;
+  GdkFileList *files;
+  GSList *list = NULL;
+  gboolean handled = FALSE;
+
+  if (!have_display ())
+    return;
+  reset ();
+  a = make_file ("pasted.txt", 10);
+  b = make_file ("粘贴.txt", 20);
+  window = new_window ();
+  gtk_widget_grab_focus (find_widget (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW));
+
+  list = g_slist_append (list, a);
+  list = g_slist_append (list, b);
+  files = gdk_file_list_new_from_list (list);
+  g_slist_free (list);
+  gdk_clipboard_set (gtk_widget_get_clipboard (GTK_WIDGET (window)), GDK_TYPE_FILE_LIST, files);
+  g_boxed_free (GDK_TYPE_FILE_LIST, files);
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_v, 0, GDK_CONTROL_MASK, &handled);
+    }
+  g_assert_true (handled);
+  wait_for (has_two_attachments, window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+shows_unreadable (gpointer window)
+{
+  return shows_text (window, "/vanished.txt” cannot be read");
+}
+
+/* A file gone between attaching and sending: the window says so and
+ * keeps everything; nothing is queued. */
+static void
+test_queue_error (void)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  SatchelComposeWindow *window;
+
+  if (!have_display ())
+    return;
+  reset ();
+  file = make_file ("vanished.txt", 10);
+  path = g_file_get_path (file);
+  window = new_window ();
+  fill_minimal (window, "It was here");
+  satchel_attachment_list_add_file (satchel_compose_window_get_attachment_list (window), file, FALSE);
+  wait_for (list_loaded, window);
+  g_assert_cmpint (g_remove (path), ==, 0);
+
+  satchel_compose_window_send (window);
+  wait_for (shows_unreadable, window);
+  spin (300);
+  g_assert_cmpuint (n_queued (), ==, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpstr (gtk_editable_get_text (subject_entry (window)), ==, "It was here");
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (subject_entry (window))));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
 is_destroyed (gpointer pointer)
 {
   return *(gpointer *) pointer == NULL;
@@ -975,6 +1075,8 @@ main (int   argc,
   g_test_add_func ("/satchel/gui/compose/draft-round-trip", test_draft_round_trip);
   g_test_add_func ("/satchel/gui/compose/rich-text", test_rich_text);
   g_test_add_func ("/satchel/gui/compose/drop", test_drop);
+  g_test_add_func ("/satchel/gui/compose/paste", test_paste);
+  g_test_add_func ("/satchel/gui/compose/queue-error", test_queue_error);
   g_test_add_func ("/satchel/gui/compose/send", test_send);
 
   status = g_test_run ();
