@@ -1027,6 +1027,123 @@ test_send (void)
   g_settings_reset (settings, "undo-delay");
 }
 
+static GMimeMessage *
+read_queued_message (void)
+{
+  SatchelOutbox *outbox = satchel_context_get_outbox (satchel_application_get_context (app));
+  g_autoptr(GPtrArray) items = satchel_outbox_list (outbox, NULL);
+  g_autofree char *path = NULL;
+  GMimeStream *stream;
+  GMimeParser *parser;
+  GMimeMessage *message;
+
+  g_assert_cmpuint (items->len, ==, 1);
+  path = satchel_outbox_dup_message_path (outbox, items->pdata[0]);
+  stream = g_mime_stream_file_open (path, "r", NULL);
+  g_assert_nonnull (stream);
+  parser = g_mime_parser_new_with_stream (stream);
+  message = g_mime_parser_construct_message (parser, NULL);
+  g_object_unref (parser);
+  g_object_unref (stream);
+  g_assert_nonnull (message);
+  return message;
+}
+
+/* Every leaf part of @message whose type is @type, in order. */
+static GPtrArray *
+parts_of_type (GMimeMessage *message,
+               const char   *type)
+{
+  GPtrArray *parts = g_ptr_array_new ();
+  GMimePartIter *iter = g_mime_part_iter_new (g_mime_message_get_mime_part (message));
+
+  do
+    {
+      GMimeObject *part = g_mime_part_iter_get_current (iter);
+      g_autofree char *mime_type = NULL;
+
+      if (!GMIME_IS_PART (part))
+        continue;
+      mime_type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
+      if (g_ascii_strcasecmp (mime_type, type) == 0)
+        g_ptr_array_add (parts, part);
+    }
+  while (g_mime_part_iter_next (iter));
+  g_mime_part_iter_free (iter);
+  return parts;
+}
+
+static char *
+part_text (GMimeObject *part)
+{
+  g_autofree char *text = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+  g_auto(GStrv) lines = g_strsplit (text, "\r\n", -1);
+
+  return g_strjoinv ("\n", lines);
+}
+
+/* Rich text leaves as HTML with the same content as plain text, and the
+ * picture in it as an inline part the HTML points to. */
+static void
+test_send_rich (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *png = NULL;
+  g_autoptr(GPtrArray) html_parts = NULL;
+  g_autoptr(GPtrArray) plain_parts = NULL;
+  g_autoptr(GPtrArray) images = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *plain = NULL;
+  GMimeMessage *message;
+  SatchelComposeWindow *window;
+  GtkTextBuffer *buffer;
+  gpointer alive;
+
+  if (!have_display ())
+    return;
+  reset ();
+  g_settings_set_uint (settings, "undo-delay", 0);
+  png = make_png ("diagram.png");
+  window = new_window ();
+  g_object_set (window, "rich-text", TRUE, NULL);
+  fill_minimal (window, "Rich");
+  buffer = satchel_compose_window_get_body_buffer (window);
+  {
+    GtkTextIter start;
+
+    gtk_text_buffer_get_start_iter (buffer, &start);
+    gtk_text_buffer_place_cursor (buffer, &start);
+  }
+  gtk_text_buffer_insert_at_cursor (buffer, "See ", -1);
+  satchel_rich_text_toggle_style (buffer, SATCHEL_RICH_TEXT_BOLD);
+  gtk_text_buffer_insert_at_cursor (buffer, "this", -1);
+  satchel_rich_text_toggle_style (buffer, SATCHEL_RICH_TEXT_BOLD);
+  gtk_text_buffer_insert_at_cursor (buffer, ": ", -1);
+  satchel_rich_text_insert_image (buffer, png);
+
+  alive = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &alive);
+  satchel_compose_window_send (window);
+  wait_for (is_destroyed, &alive);
+
+  message = read_queued_message ();
+  html_parts = parts_of_type (message, "text/html");
+  plain_parts = parts_of_type (message, "text/plain");
+  images = parts_of_type (message, "image/png");
+  g_assert_cmpuint (html_parts->len, ==, 1);
+  g_assert_cmpuint (plain_parts->len, ==, 1);
+  g_assert_cmpuint (images->len, ==, 1);
+  html = part_text (html_parts->pdata[0]);
+  plain = part_text (plain_parts->pdata[0]);
+  g_assert_nonnull (strstr (html, "See <b>this</b>: <img src=\"cid:diagram.png\""));
+  g_assert_nonnull (strstr (html, "--&#160;<br/>"));
+  g_assert_true (g_str_has_prefix (plain, "See this: [diagram.png]\n\n-- \nAlice Liddell"));
+  g_assert_cmpstr (g_mime_object_get_content_id (images->pdata[0]), ==, "diagram.png");
+  g_assert_true (GMIME_IS_MULTIPART (g_mime_message_get_mime_part (message)));
+  g_object_unref (message);
+  g_settings_reset (settings, "undo-delay");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1065,6 +1182,9 @@ main (int   argc,
       g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
       g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
       g_assert_no_error (error);
+      /* These tests look at what a window queues; sending it is the
+       * scheduler's (tests/integration/test_gui_compose.py sends). */
+      satchel_scheduler_stop (satchel_application_get_scheduler (app));
     }
 
   g_test_add_func ("/satchel/gui/compose/empty", test_empty);
@@ -1078,6 +1198,7 @@ main (int   argc,
   g_test_add_func ("/satchel/gui/compose/paste", test_paste);
   g_test_add_func ("/satchel/gui/compose/queue-error", test_queue_error);
   g_test_add_func ("/satchel/gui/compose/send", test_send);
+  g_test_add_func ("/satchel/gui/compose/send-rich", test_send_rich);
 
   status = g_test_run ();
   g_clear_object (&app);
