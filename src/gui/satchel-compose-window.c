@@ -1516,6 +1516,18 @@ satchel_compose_window_init (SatchelComposeWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "compose.cancel-send", FALSE);
 }
 
+static gboolean
+load_contacts_idle (gpointer user_data)
+{
+  SatchelContactStore *contacts = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!satchel_contact_store_load (contacts, &error))
+    g_message ("The address book cannot be read: %s", error->message);
+  satchel_contact_store_watch (contacts);
+  return G_SOURCE_REMOVE;
+}
+
 /* The parts that need the application: accounts, address book. */
 static SatchelComposeWindow *
 compose_window_new (SatchelApplication *app)
@@ -1529,11 +1541,11 @@ compose_window_new (SatchelApplication *app)
   self = g_object_new (SATCHEL_TYPE_COMPOSE_WINDOW, "application", app, NULL);
   self->app = g_object_ref (app);
 
+  /* The address book is read after the first frame: a large one takes
+   * a moment, and nothing needs it before the first keystroke. */
   self->contacts = satchel_contact_store_new (NULL);
-  if (!satchel_contact_store_load (self->contacts, &error))
-    g_message ("%s", error->message);
-  g_clear_error (&error);
-  satchel_contact_store_watch (self->contacts);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_contacts_idle,
+                   g_object_ref (self->contacts), g_object_unref);
 
   entries[0] = &self->to_entry;
   entries[1] = &self->cc_entry;
