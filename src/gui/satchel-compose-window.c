@@ -805,8 +805,17 @@ queue_message (SatchelComposeWindow *self)
   guint delay = g_settings_get_uint (self->settings, "undo-delay");
   gint64 held_until = 0;
 
+  if (g_cancellable_is_cancelled (self->send_cancellable))
+    {
+      /* Cancelled while the draft was written. */
+      g_clear_object (&self->send_cancellable);
+      set_sending (self, FALSE);
+      toast (self, _("Not sent: the message was not put in the outbox."));
+      return;
+    }
   if (selected_account (self) == NULL)
     {
+      g_clear_object (&self->send_cancellable);
       set_sending (self, FALSE);
       update_no_account (self);
       return;
@@ -816,6 +825,7 @@ queue_message (SatchelComposeWindow *self)
   message = build_message (self, account, &error);
   if (message == NULL)
     {
+      g_clear_object (&self->send_cancellable);
       set_sending (self, FALSE);
       show_error (self, error->message, FALSE);
       return;
@@ -823,7 +833,6 @@ queue_message (SatchelComposeWindow *self)
   if (delay > 0)
     held_until = g_get_real_time () / G_USEC_PER_SEC + delay;
 
-  self->send_cancellable = g_cancellable_new ();
   satchel_sender_queue_message_async (satchel_application_get_context (self->app),
                                       account, message, held_until, self->send_cancellable,
                                       on_queued, g_object_ref (self));
@@ -993,6 +1002,7 @@ continue_send (SatchelComposeWindow *self,
     }
 
   /* Saved first, so that Undo can reopen it; then queued. */
+  self->send_cancellable = g_cancellable_new ();
   set_sending (self, TRUE);
   save_now (self, TRUE);
 }
