@@ -905,6 +905,37 @@ test_queue_error (void)
 }
 
 static gboolean
+can_send (gpointer window)
+{
+  return gtk_widget_is_sensitive (GTK_WIDGET (subject_entry (window)));
+}
+
+/* While a message is on its way to the outbox the window shows Cancel;
+ * cancelled, nothing is queued and the message is still there. */
+static void
+test_cancel (void)
+{
+  SatchelComposeWindow *window;
+
+  if (!have_display ())
+    return;
+  reset ();
+  window = new_window ();
+  fill_minimal (window, "Never mind");
+  satchel_compose_window_send (window);
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (subject_entry (window))));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "compose.cancel-send", NULL));
+  wait_for (can_send, window);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (subject_entry (window))));
+  spin (300);
+  g_assert_cmpuint (n_queued (), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (subject_entry (window)), ==, "Never mind");
+  /* And it can be sent after all. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "compose.send", NULL);
+  wait_for (has_queued, NULL);
+}
+
+static gboolean
 is_destroyed (gpointer pointer)
 {
   return *(gpointer *) pointer == NULL;
@@ -1197,6 +1228,7 @@ main (int   argc,
   g_test_add_func ("/satchel/gui/compose/drop", test_drop);
   g_test_add_func ("/satchel/gui/compose/paste", test_paste);
   g_test_add_func ("/satchel/gui/compose/queue-error", test_queue_error);
+  g_test_add_func ("/satchel/gui/compose/cancel", test_cancel);
   g_test_add_func ("/satchel/gui/compose/send", test_send);
   g_test_add_func ("/satchel/gui/compose/send-rich", test_send_rich);
 
