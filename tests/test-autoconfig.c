@@ -266,13 +266,26 @@ typedef enum
   SERVE_OTHER,     /* some other protocol */
 } Behaviour;
 
+/* What a service's "run" handler uses. The signal's closure owns it: a
+ * connection's thread holds the service, so it lives as long as the
+ * last connection, after the test has let go of the service. */
 typedef struct
 {
-  GThreadedSocketService *service;
-  Behaviour               behaviour;
-  GTlsCertificate        *certificate;
-  GCancellable           *stop;        /* (transfer none) the servers' */
+  Behaviour        behaviour;
+  GTlsCertificate *certificate;
+  GCancellable    *stop;
 } Listener;
+
+static void
+listener_free (gpointer  data,
+               GClosure *closure)
+{
+  Listener *listener = data;
+
+  g_object_unref (listener->certificate);
+  g_object_unref (listener->stop);
+  g_free (listener);
+}
 
 /* All servers run in one thread with its own main context, so that the
  * blocking discovery (its own context on the test's thread) reaches them
@@ -282,7 +295,7 @@ typedef struct
   GMainContext *context;
   GMainLoop    *loop;
   GThread      *thread;
-  GPtrArray    *listeners;
+  GPtrArray    *services;  /* GThreadedSocketService */
   GCancellable *stop;      /* ends the connections' threads */
   guint16       ports[2];  /* stand-ins for 465 and 587 */
 } Servers;
@@ -339,7 +352,7 @@ servers_thread (gpointer data)
 }
 
 /* Binds @address:@port (0: any). */
-static Listener *
+static gboolean
 listen_on (Servers    *servers,
            const char *address,
            guint16    *port,
@@ -352,39 +365,38 @@ listen_on (Servers    *servers,
   g_autofree char *pem = g_test_build_filename (G_TEST_BUILT, "localhost.pem", NULL);
   g_autofree char *key = g_test_build_filename (G_TEST_BUILT, "localhost.key", NULL);
   Listener *listener = g_new0 (Listener, 1);
+  GSocketService *service;
   gboolean ok;
 
   listener->behaviour = behaviour;
-  listener->stop = servers->stop;
+  listener->stop = g_object_ref (servers->stop);
   listener->certificate = g_tls_certificate_new_from_files (pem, key, NULL);
   g_assert_nonnull (listener->certificate);
 
   /* The service accepts on the thread-default context of the calls that
    * create and fill it: the servers' own. */
   g_main_context_push_thread_default (servers->context);
-  listener->service = G_THREADED_SOCKET_SERVICE (g_threaded_socket_service_new (8));
-  g_socket_service_stop (G_SOCKET_SERVICE (listener->service));
-  g_signal_connect (listener->service, "run", G_CALLBACK (on_run), listener);
-  g_ptr_array_add (servers->listeners, listener);
-  ok = g_socket_listener_add_address (G_SOCKET_LISTENER (listener->service), wanted,
+  service = g_threaded_socket_service_new (8);
+  g_socket_service_stop (service);
+  g_signal_connect_data (service, "run", G_CALLBACK (on_run), listener, listener_free, 0);
+  g_ptr_array_add (servers->services, service);
+  ok = g_socket_listener_add_address (G_SOCKET_LISTENER (service), wanted,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
                                       &effective, error);
   g_main_context_pop_thread_default (servers->context);
   if (!ok)
-    return NULL;
+    return FALSE;
 
   *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-  return listener;
+  return TRUE;
 }
 
 static void
-listener_free (Listener *listener)
+service_free (GSocketService *service)
 {
-  g_socket_service_stop (G_SOCKET_SERVICE (listener->service));
-  g_socket_listener_close (G_SOCKET_LISTENER (listener->service));
-  g_object_unref (listener->service);
-  g_object_unref (listener->certificate);
-  g_free (listener);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  g_object_unref (service);
 }
 
 typedef struct
@@ -403,7 +415,7 @@ servers_start (const Plan *plan,
 
   servers->context = g_main_context_new ();
   servers->loop = g_main_loop_new (servers->context, FALSE);
-  servers->listeners = g_ptr_array_new_with_free_func ((GDestroyNotify) listener_free);
+  servers->services = g_ptr_array_new_with_free_func ((GDestroyNotify) service_free);
   servers->stop = g_cancellable_new ();
 
   /* The first bind chooses each port; another address may have it taken
@@ -417,8 +429,8 @@ servers_start (const Plan *plan,
         {
           g_autoptr(GError) error = NULL;
 
-          if (listen_on (servers, plan[i].address, &servers->ports[plan[i].kind],
-                         plan[i].behaviour, &error) == NULL)
+          if (!listen_on (servers, plan[i].address, &servers->ports[plan[i].kind],
+                          plan[i].behaviour, &error))
             {
               g_test_message ("bind %s: %s", plan[i].address, error->message);
               ok = FALSE;
@@ -427,16 +439,12 @@ servers_start (const Plan *plan,
       if (ok)
         break;
       g_assert_cmpuint (attempt, <, 20);
-      g_ptr_array_set_size (servers->listeners, 0);
+      g_ptr_array_set_size (servers->services, 0);
     }
 
   g_main_context_push_thread_default (servers->context);
-  for (guint i = 0; i < servers->listeners->len; i++)
-    {
-      Listener *listener = g_ptr_array_index (servers->listeners, i);
-
-      g_socket_service_start (G_SOCKET_SERVICE (listener->service));
-    }
+  for (guint i = 0; i < servers->services->len; i++)
+    g_socket_service_start (g_ptr_array_index (servers->services, i));
   g_main_context_pop_thread_default (servers->context);
   /* No port yet for a kind without a server: one where nothing listens. */
   for (guint kind = 0; kind < 2; kind++)
@@ -468,7 +476,7 @@ servers_stop (Servers *servers)
   g_cancellable_cancel (servers->stop);
   g_main_loop_quit (servers->loop);
   g_thread_join (servers->thread);
-  g_ptr_array_unref (servers->listeners);
+  g_ptr_array_unref (servers->services);
   g_object_unref (servers->stop);
   g_main_loop_unref (servers->loop);
   g_main_context_unref (servers->context);

@@ -116,6 +116,9 @@ typedef struct
   SatchelSendHooks  hooks;
 } Hooks;
 
+/* The password without the keyring: these tests need no Secret Service. */
+static const SatchelSendHooks with_password = { .password = PASSWORD };
+
 static void
 hooks_init (Hooks    *hooks,
             gboolean  try_local_part)
@@ -188,7 +191,7 @@ test_report_untrusted (void)
   g_autofree char *seen = NULL;
   g_autofree char *shown = satchel_certificate_format_fingerprint (untrusted);
 
-  g_assert_false (satchel_sender_verify_report_sync (account, NULL, &report, NULL, &error));
+  g_assert_false (satchel_sender_verify_report_sync (account, &with_password, &report, NULL, &error));
   g_assert_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_CERTIFICATE);
   g_assert_nonnull (strstr (error->message, shown));
   events = fault_server_stop (server);
@@ -218,7 +221,7 @@ test_report_every_problem (void)
   g_autofree char *events = NULL;
 
   /* Expired, and its CA is not trusted here: GLib names one problem. */
-  g_assert_false (satchel_sender_verify_report_sync (account, NULL, &report, NULL, &error));
+  g_assert_false (satchel_sender_verify_report_sync (account, &with_password, &report, NULL, &error));
   g_assert_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_CERTIFICATE);
   events = fault_server_stop (server);
 
@@ -247,14 +250,14 @@ test_report_pin (void)
   g_autofree char *shown_new = satchel_certificate_format_fingerprint (untrusted);
 
   satchel_account_set_trust_fingerprint (account, untrusted);
-  g_assert_true (satchel_sender_verify_report_sync (account, NULL, &pinned, NULL, &error));
+  g_assert_true (satchel_sender_verify_report_sync (account, &with_password, &pinned, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (pinned->certificate_errors, ==, 0);
   g_assert_false (pinned->pin_mismatch);
 
   /* The pinned certificate was replaced by another self-signed one. */
   satchel_account_set_trust_fingerprint (account, other);
-  g_assert_false (satchel_sender_verify_report_sync (account, NULL, &changed, NULL, &error));
+  g_assert_false (satchel_sender_verify_report_sync (account, &with_password, &changed, NULL, &error));
   g_assert_error (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_CERTIFICATE);
   g_assert_true (changed->pin_mismatch);
   g_assert_true (changed->certificate_errors & G_TLS_CERTIFICATE_UNKNOWN_CA);
@@ -278,7 +281,7 @@ test_report_ca_renewal (void)
   g_autofree char *seen = NULL;
 
   satchel_account_set_trust_fingerprint (account, good);
-  g_assert_true (satchel_sender_verify_report_sync (account, NULL, &report, NULL, &error));
+  g_assert_true (satchel_sender_verify_report_sync (account, &with_password, &report, NULL, &error));
   g_assert_no_error (error);
   events = fault_server_stop (server);
   seen = satchel_certificate_fingerprint (report->certificate);
@@ -492,7 +495,7 @@ test_verify_async_report (void)
   Waiter waiter;
 
   waiter_init (&waiter);
-  satchel_sender_verify_async (account, NULL, NULL, on_done, &waiter);
+  satchel_sender_verify_async (account, &with_password, NULL, on_done, &waiter);
   g_main_loop_run (waiter.loop);
   events = fault_server_stop (server);
 
