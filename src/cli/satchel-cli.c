@@ -15,6 +15,8 @@
 #include <gio/gunixoutputstream.h>
 
 #include "satchel-account-store.h"
+#include "satchel-autoconfig.h"
+#include "satchel-certificate.h"
 #include "satchel-cli-common.h"
 #include "satchel-cli-contacts.h"
 #include "satchel-context.h"
@@ -77,6 +79,7 @@ exit_status_for_error (const GError *error)
         {
         case SATCHEL_SMTP_ERROR_AUTH_FAILED:
         case SATCHEL_SMTP_ERROR_AUTH_UNAVAILABLE:
+        case SATCHEL_SMTP_ERROR_APP_PASSWORD_REQUIRED:
           return EXIT_NOPERM;
         case SATCHEL_SMTP_ERROR_PLAINTEXT_AUTH_REFUSED:
           return EXIT_CONFIG;
@@ -266,6 +269,165 @@ prompt_password (const char *account_name)
   return password;
 }
 
+/* A person is there to answer: standard input and standard error are a
+ * terminal (standard output may go to a pipe). */
+static gboolean
+is_interactive (void)
+{
+  return isatty (STDIN_FILENO) && isatty (STDERR_FILENO);
+}
+
+/* Asks @question on the terminal; TRUE only for a yes, so that Enter
+ * (or anything else) means no. */
+static gboolean
+ask_yes (const char *question)
+{
+  g_autofree char *answer = NULL;
+
+  g_printerr ("%s ", question);
+  answer = read_line_from_fd (STDIN_FILENO);
+  g_strstrip (answer);
+
+  return g_ascii_strcasecmp (answer, "y") == 0 ||
+         g_ascii_strcasecmp (answer, "yes") == 0 ||
+         /* TRANSLATORS: a short "yes" typed at the [y/N] prompts */
+         g_strcmp0 (answer, C_("answer", "y")) == 0 ||
+         /* TRANSLATORS: "yes" typed at the [y/N] prompts */
+         g_strcmp0 (answer, C_("answer", "yes")) == 0;
+}
+
+/* The password of @account for a session of this process: the keyring's
+ * or the password command's; NULL (and TRUE) when it has none. When the
+ * keyring is missing or locked, a person at the terminal is asked (the
+ * password is not stored); without a terminal that is an error saying
+ * what to do (exit status 77). */
+static gboolean
+fetch_session_password (SatchelAccount  *account,
+                        char           **password,
+                        GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *stored;
+
+  *password = NULL;
+  stored = satchel_secret_lookup_sync (account, NULL, &local_error);
+  if (stored != NULL)
+    {
+      *password = g_strdup (stored);
+      secret_password_free (stored);
+      return TRUE;
+    }
+
+  if (g_error_matches (local_error, SATCHEL_SECRET_ERROR, SATCHEL_SECRET_ERROR_NO_PASSWORD))
+    return TRUE;
+
+  if (g_error_matches (local_error, SATCHEL_SECRET_ERROR, SATCHEL_SECRET_ERROR_UNAVAILABLE) ||
+      g_error_matches (local_error, SATCHEL_SECRET_ERROR, SATCHEL_SECRET_ERROR_LOCKED))
+    {
+      if (is_interactive ())
+        {
+          g_autofree char *line = g_strdup_printf (_("%s Type the password to use it this "
+                                                     "once; it is not stored."),
+                                                   local_error->message);
+
+          satchel_cli_print_error_line (line);
+          *password = prompt_password (satchel_account_get_name (account));
+          if (*password != NULL)
+            return TRUE;
+        }
+
+      g_set_error (error, SATCHEL_SECRET_ERROR, SATCHEL_SECRET_ERROR_NO_PASSWORD,
+                   _("%s No password is available for the account “%s”: run the "
+                     "command on a terminal to type it, unlock the keyring, or give "
+                     "the account a password command (account edit "
+                     "--password-command)."),
+                   local_error->message, satchel_account_get_name (account));
+      return FALSE;
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* Cancelling ----------------------------------------------------------- */
+
+/* While a message is on its way, SIGINT, SIGTERM and SIGHUP cancel it
+ * cleanly (the message stays queued in the outbox) instead of killing the
+ * process mid-session. The main thread is blocked in the network, so a
+ * thread of our own watches for the signals; a second one kills as
+ * usual. */
+typedef struct
+{
+  GMainContext *context;
+  GCancellable *cancellable;
+  GSource      *sources[3];
+  GThread      *thread;
+  gint          stop;
+} SignalWatch;
+
+static gboolean
+on_stop_signal (gpointer user_data)
+{
+  SignalWatch *watch = user_data;
+
+  g_cancellable_cancel (watch->cancellable);
+  for (guint i = 0; i < G_N_ELEMENTS (watch->sources); i++)
+    g_source_destroy (watch->sources[i]);
+  /* GLib keeps its handler while we hold the sources: a second signal
+   * must not wait for the cancelled session to wind down. */
+  signal (SIGINT, SIG_DFL);
+  signal (SIGTERM, SIG_DFL);
+  signal (SIGHUP, SIG_DFL);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+watch_signals_thread (gpointer user_data)
+{
+  SignalWatch *watch = user_data;
+
+  while (!g_atomic_int_get (&watch->stop))
+    g_main_context_iteration (watch->context, TRUE);
+  return NULL;
+}
+
+static SignalWatch *
+signal_watch_start (void)
+{
+  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+  SignalWatch *watch = g_new0 (SignalWatch, 1);
+
+  watch->context = g_main_context_new ();
+  watch->cancellable = g_cancellable_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      watch->sources[i] = g_unix_signal_source_new (signals[i]);
+      g_source_set_callback (watch->sources[i], on_stop_signal, watch, NULL);
+      g_source_attach (watch->sources[i], watch->context);
+    }
+  watch->thread = g_thread_new ("satchel-signals", watch_signals_thread, watch);
+  return watch;
+}
+
+/* Gives the signals their usual meaning back. */
+static void
+signal_watch_stop (SignalWatch *watch)
+{
+  g_atomic_int_set (&watch->stop, 1);
+  g_main_context_wakeup (watch->context);
+  g_thread_join (watch->thread);
+  for (guint i = 0; i < G_N_ELEMENTS (watch->sources); i++)
+    {
+      g_source_destroy (watch->sources[i]);
+      g_source_unref (watch->sources[i]);
+    }
+  g_object_unref (watch->cancellable);
+  g_main_context_unref (watch->context);
+  g_free (watch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignalWatch, signal_watch_stop)
+
 /* Accounts ------------------------------------------------------------- */
 
 typedef struct
@@ -286,6 +448,7 @@ typedef struct
   gboolean  verify;
   char     *signature;
   char     *reply_to;
+  char     *bcc_self;
 } AccountOptions;
 
 static void
@@ -302,6 +465,7 @@ account_options_clear (AccountOptions *options)
   g_free (options->trust_fingerprint);
   g_free (options->signature);
   g_free (options->reply_to);
+  g_free (options->bcc_self);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AccountOptions, account_options_clear)
@@ -342,6 +506,9 @@ account_option_context (AccountOptions *options,
       N_("Text added below messages from this account"), N_("TEXT") },
     { "reply-to", 0, 0, G_OPTION_ARG_STRING, &options->reply_to,
       N_("The Reply-To address of messages from this account"), N_("ADDR") },
+    { "bcc-self", 0, 0, G_OPTION_ARG_STRING, &options->bcc_self,
+      N_("yes: send every message to the account’s own address too, as Bcc, for a "
+         "copy in its mailbox; no (the default): do not"), N_("yes|no") },
     { "verify", 0, 0, G_OPTION_ARG_NONE, &options->verify,
       N_("Connect and log in first; save only if that works"), NULL },
     { NULL }
@@ -467,6 +634,21 @@ apply_account_options (SatchelAccount  *account,
         }
       satchel_account_set_reply_to (account, *options->reply_to ? options->reply_to : NULL);
     }
+  if (options->bcc_self != NULL)
+    {
+      if (g_ascii_strcasecmp (options->bcc_self, "yes") == 0 ||
+          g_ascii_strcasecmp (options->bcc_self, "true") == 0)
+        satchel_account_set_bcc_self (account, TRUE);
+      else if (g_ascii_strcasecmp (options->bcc_self, "no") == 0 ||
+               g_ascii_strcasecmp (options->bcc_self, "false") == 0)
+        satchel_account_set_bcc_self (account, FALSE);
+      else
+        {
+          g_set_error (error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_INVALID,
+                       _("--bcc-self takes yes or no, not “%s”."), options->bcc_self);
+          return FALSE;
+        }
+    }
 
   return satchel_account_validate (account, error);
 }
@@ -495,20 +677,159 @@ print_step (SatchelSmtpStep step,
     g_printerr ("%s\n", satchel_smtp_step_describe (step));
 }
 
+/* "host:port", "[::1]:port". */
+static char *
+format_where (SatchelAccount *account)
+{
+  const char *host = satchel_account_get_host (account);
+
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", host, satchel_account_get_port (account));
+  return g_strdup_printf ("%s:%u", host, satchel_account_get_port (account));
+}
+
+/* What a person needs to decide whether to trust the server's
+ * certificate: every problem, who it names, who issued it, when it is
+ * valid, its fingerprint; for a pinned certificate that was replaced,
+ * the old and the new fingerprints one above the other. */
+static void
+print_certificate (SatchelAccount      *account,
+                   SatchelVerifyReport *report)
+{
+  GTlsCertificate *certificate = report->certificate;
+  g_autofree char *where = format_where (account);
+  g_auto(GStrv) reasons = NULL;
+  g_autofree char *subject = satchel_certificate_dup_subject (certificate);
+  g_autofree char *issuer = satchel_certificate_dup_issuer (certificate);
+  g_autofree char *not_before = satchel_certificate_dup_not_before (certificate);
+  g_autofree char *not_after = satchel_certificate_dup_not_after (certificate);
+  g_autofree char *hex = satchel_certificate_fingerprint (certificate);
+  g_autofree char *fingerprint = satchel_certificate_format_fingerprint (hex != NULL ? hex : "");
+
+  reasons = satchel_certificate_describe_problems (certificate,
+                                                   satchel_account_get_host (account),
+                                                   report->certificate_errors);
+
+  g_printerr (_("The certificate of %s is not trusted:\n"), where);
+  for (guint i = 0; reasons[i] != NULL; i++)
+    g_printerr ("  - %s\n", reasons[i]);
+  g_printerr ("\n");
+  g_printerr (_("  Subject:    %s\n"), subject != NULL ? subject : "?");
+  g_printerr (_("  Issuer:     %s\n"), issuer != NULL ? issuer : "?");
+  g_printerr (_("  Valid:      from %s to %s\n"),
+              not_before != NULL ? not_before : "?", not_after != NULL ? not_after : "?");
+
+  if (report->pin_mismatch)
+    {
+      g_autofree char *pinned = satchel_certificate_format_fingerprint (
+        satchel_account_get_trust_fingerprint (account));
+
+      g_printerr ("\n%s\n",
+                  _("It is not the certificate trusted for this account, and no "
+                    "certificate authority vouches for it: the server’s certificate "
+                    "was replaced, or someone is in between."));
+      g_printerr (_("  Trusted SHA-256:    %s\n"), pinned);
+      g_printerr (_("  Presented SHA-256:  %s\n"), fingerprint);
+      g_printerr ("\n");
+    }
+  else
+    {
+      g_printerr (_("  SHA-256:    %s\n"), fingerprint);
+      g_printerr ("\n");
+    }
+}
+
+/* After a setup verification, says when the local part, not the whole
+ * address, turned out to be the user name. */
+static void
+note_user_name (SatchelAccount *account,
+                const char     *before)
+{
+  const char *after = satchel_account_get_username (account);
+
+  if (g_strcmp0 (before, after) != 0)
+    g_printerr (_("The server accepted “%s” as the user name, not “%s”; the account "
+                  "uses “%s”.\n"),
+                after, before, after);
+}
+
+/* Connects, starts TLS, logs in and quits. @setup: for a new account
+ * (tries the local part of an address as user name, once). On a
+ * terminal, a certificate no CA vouches for is shown, and trusted for
+ * this account (pinned) if the person says so; then it verifies again. */
 static gboolean
 verify_account (Cli             *cli,
                 SatchelAccount  *account,
                 const char      *password,
+                gboolean         setup,
                 GError         **error)
 {
+  g_autoptr(SatchelVerifyReport) report = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *username = g_strdup (satchel_account_get_username (account));
   SatchelSendHooks hooks;
 
   init_hooks (cli, &hooks);
   hooks.step = print_step;
   hooks.user_data = cli;
   hooks.password = password;
+  hooks.try_local_part = setup;
 
-  return satchel_sender_verify_sync (account, &hooks, NULL, error);
+  if (satchel_sender_verify_report_sync (account, &hooks, &report, NULL, &local_error))
+    {
+      note_user_name (account, username);
+      return TRUE;
+    }
+
+  if (g_error_matches (local_error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_CERTIFICATE) &&
+      report != NULL && report->certificate != NULL && report->certificate_errors != 0 &&
+      is_interactive ())
+    {
+      print_certificate (account, report);
+
+      /* A replaced pin is refused: the person compares the fingerprints
+       * and pins the new one explicitly if it is right. */
+      if (!report->pin_mismatch &&
+          ask_yes (_("Trust this certificate for this account? [y/N]")))
+        {
+          g_autofree char *fingerprint = satchel_certificate_fingerprint (report->certificate);
+
+          satchel_account_set_trust_fingerprint (account, fingerprint);
+          g_clear_pointer (&report, satchel_verify_report_free);
+          g_clear_error (&local_error);
+          if (satchel_sender_verify_report_sync (account, &hooks, &report, NULL, &local_error))
+            {
+              note_user_name (account, username);
+              return TRUE;
+            }
+        }
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+/* The keyring is missing or locked: the account is saved all the same,
+ * without the password, which is then asked when sending. */
+static gboolean
+keyring_is_unavailable (const GError *error)
+{
+  return g_error_matches (error, SATCHEL_SECRET_ERROR, SATCHEL_SECRET_ERROR_UNAVAILABLE) ||
+         g_error_matches (error, SATCHEL_SECRET_ERROR, SATCHEL_SECRET_ERROR_LOCKED);
+}
+
+static void
+warn_saved_without_password (SatchelAccount *account,
+                             const GError   *keyring_error)
+{
+  g_autofree char *line =
+    g_strdup_printf (_("%s The account “%s” was saved without its password: "
+                       "satchel-cli asks for it when it sends from a terminal, and "
+                       "does not store it. For scripts and cron, give the account a "
+                       "password command (account edit --password-command)."),
+                     keyring_error->message, satchel_account_get_name (account));
+
+  satchel_cli_print_error_line (line);
 }
 
 static int
@@ -520,6 +841,7 @@ account_add (Cli   *cli,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SatchelAccount) account = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) keyring_error = NULL;
   g_autoptr(SatchelPassword) password = NULL;
   SatchelAccountStore *store = satchel_context_get_accounts (cli->context);
   const char *name;
@@ -527,7 +849,10 @@ account_add (Cli   *cli,
 
   context = account_option_context (&options, _("NAME"),
                                     _("Add an SMTP account. It is saved without "
-                                      "connecting unless --verify is given."));
+                                      "connecting unless --verify is given. With "
+                                      "--verify on a terminal, a certificate no "
+                                      "authority vouches for is shown and may be "
+                                      "trusted for this account."));
   if ((status = parse_options (context, &argc, &argv)) != 0)
     return status;
   if (argc != 2)
@@ -560,12 +885,16 @@ account_add (Cli   *cli,
   if (password != NULL && *password == '\0')
     g_clear_pointer (&password, password_free);
 
-  if (options.verify && !verify_account (cli, account, password, &error))
+  if (options.verify && !verify_account (cli, account, password, TRUE, &error))
     return fail (error);
 
   if (password != NULL &&
-      !satchel_secret_store_sync (account, password, NULL, &error))
-    return fail (error);
+      !satchel_secret_store_sync (account, password, NULL, &keyring_error))
+    {
+      if (!keyring_is_unavailable (keyring_error))
+        return fail (keyring_error);
+      g_clear_pointer (&password, password_free);
+    }
 
   if (!satchel_account_store_add (store, account, &error))
     {
@@ -575,6 +904,9 @@ account_add (Cli   *cli,
         satchel_secret_clear_sync (account, NULL, &clear_error);
       return fail (error);
     }
+
+  if (keyring_error != NULL)
+    warn_saved_without_password (account, keyring_error);
 
   return 0;
 }
@@ -589,6 +921,7 @@ account_edit (Cli   *cli,
   g_autoptr(SatchelAccount) account = NULL;
   g_autoptr(SatchelAccount) before = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) keyring_error = NULL;
   g_autoptr(SatchelPassword) password = NULL;
   SatchelAccountStore *store = satchel_context_get_accounts (cli->context);
   gboolean moved;
@@ -635,15 +968,19 @@ account_edit (Cli   *cli,
         }
     }
 
-  if (options.verify && !verify_account (cli, account, password, &error))
+  if (options.verify && !verify_account (cli, account, password, FALSE, &error))
     return fail (error);
 
   if (password != NULL && *password != '\0' &&
-      !satchel_secret_store_sync (account, password, NULL, &error))
-    return fail (error);
+      !satchel_secret_store_sync (account, password, NULL, &keyring_error) &&
+      !keyring_is_unavailable (keyring_error))
+    return fail (keyring_error);
 
   if (!satchel_account_store_update (store, account, &error))
     return fail (error);
+
+  if (keyring_error != NULL)
+    warn_saved_without_password (account, keyring_error);
 
   return 0;
 }
@@ -694,6 +1031,22 @@ account_default (Cli   *cli,
   return 0;
 }
 
+/* TRUE when what a verification may change is unchanged. */
+static gboolean
+account_fields_equal (SatchelAccount *a,
+                      SatchelAccount *b)
+{
+  const char * const *mechanisms_a = satchel_account_get_server_mechanisms (a);
+  const char * const *mechanisms_b = satchel_account_get_server_mechanisms (b);
+
+  return satchel_account_get_size_limit (a) == satchel_account_get_size_limit (b) &&
+         g_strcmp0 (satchel_account_get_username (a), satchel_account_get_username (b)) == 0 &&
+         g_strcmp0 (satchel_account_get_trust_fingerprint (a),
+                    satchel_account_get_trust_fingerprint (b)) == 0 &&
+         (mechanisms_a == NULL) == (mechanisms_b == NULL) &&
+         (mechanisms_a == NULL || g_strv_equal (mechanisms_a, mechanisms_b));
+}
+
 static int
 account_verify (Cli   *cli,
                 int    argc,
@@ -708,11 +1061,15 @@ account_verify (Cli   *cli,
       N_("Print each step and the protocol transcript on standard error"), NULL },
     { NULL }
   };
-  guint64 size_before;
+  g_autoptr(SatchelAccount) before = NULL;
+  g_autoptr(SatchelPassword) password = NULL;
   int status;
 
   g_option_context_set_summary (context, _("Connect, start TLS, greet, log in "
-                                           "and quit, to check that the account works."));
+                                           "and quit, to check that the account works. "
+                                           "On a terminal, a certificate no authority "
+                                           "vouches for is shown and may be trusted for "
+                                           "this account."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if ((status = parse_options (context, &argc, &argv)) != 0)
     return status;
@@ -723,12 +1080,26 @@ account_verify (Cli   *cli,
   if (account == NULL)
     return fail (error);
 
-  size_before = satchel_account_get_size_limit (account);
-  if (!verify_account (cli, account, NULL, &error))
+  before = satchel_account_copy (account);
+  if (!fetch_session_password (account, &password, &error))
     return fail (error);
 
-  /* Remember what the server allows, for the compose window. */
-  if (satchel_account_get_size_limit (account) != size_before &&
+  if (!verify_account (cli, account, password, FALSE, &error))
+    {
+      g_autoptr(GError) save_error = NULL;
+
+      /* A certificate just trusted stays trusted, whatever failed after. */
+      if (!g_error_matches (error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_CERTIFICATE) &&
+          g_strcmp0 (satchel_account_get_trust_fingerprint (before),
+                     satchel_account_get_trust_fingerprint (account)) != 0 &&
+          !satchel_account_store_update (store, account, &save_error))
+        satchel_cli_print_error_line (save_error->message);
+      return fail (error);
+    }
+
+  /* Remember what the server allows, for the compose window, and a
+   * certificate trusted on the way. */
+  if (!account_fields_equal (before, account) &&
       !satchel_account_store_update (store, account, &error))
     return fail (error);
 
@@ -865,94 +1236,84 @@ account_remove (Cli   *cli,
   return 0;
 }
 
+static int
+account_detect (Cli   *cli,
+                int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("EMAIL"));
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SignalWatch) watch = NULL;
+  int timeout = SATCHEL_AUTOCONFIG_PROBE_TIMEOUT_MS / 1000;
+  GOptionEntry entries[] = {
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("Seconds to wait for DNS and for each server (default 4)"), N_("SECONDS") },
+    { NULL }
+  };
+  int status;
+
+  g_option_context_set_summary (context,
+                                _("Find the mail submission server of EMAIL: DNS SRV records "
+                                  "(RFC 6186), then smtp.DOMAIN, mail.DOMAIN and DOMAIN on "
+                                  "ports 465 and 587, all at once. Prints one line per server "
+                                  "found, best first, tab-separated:\n"
+                                  "  HOST PORT SECURITY SOURCE\n"
+                                  "SECURITY is tls or starttls, SOURCE is srv (published by the "
+                                  "domain) or probe (a server answered there). Certificates "
+                                  "are not checked here: “account add --verify” does that.\n"
+                                  "Exit status: 0 found, 65 not an email address, 69 nothing "
+                                  "found."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if ((status = parse_options (context, &argc, &argv)) != 0)
+    return status;
+  if (argc != 2)
+    return fail_usage (context, _("account detect: give exactly one EMAIL address."));
+  if (timeout < 1 || timeout > 600)
+    return fail_usage (context, _("account detect: the time-out must be from 1 to 600 seconds."));
+
+  watch = signal_watch_start ();
+  candidates = satchel_autoconfig_discover_sync (argv[1], NULL, (guint) timeout * 1000,
+                                                 watch->cancellable, &error);
+  if (candidates == NULL)
+    return fail (error);
+
+  if (candidates->len == 0)
+    {
+      const char *domain = strrchr (argv[1], '@') + 1;
+
+      g_set_error (&error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_HOST_NOT_FOUND,
+                   _("No mail submission server was found for %s: it publishes no SRV "
+                     "record, and nothing answered on smtp.%s, mail.%s or %s at ports "
+                     "465 and 587. Ask the provider for its SMTP server, then add the "
+                     "account with --host."),
+                   domain, domain, domain, domain);
+      satchel_cli_print_error_line (error->message);
+      return EXIT_UNAVAILABLE;
+    }
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      SatchelAutoconfigCandidate *candidate = g_ptr_array_index (candidates, i);
+
+      g_print ("%s\t%u\t%s\t%s\n", candidate->host, candidate->port,
+               satchel_security_to_string (candidate->security),
+               satchel_autoconfig_source_to_string (candidate->source));
+    }
+
+  return 0;
+}
+
 static const Command account_commands[] = {
   { "add", account_add, N_("Add an account") },
   { "edit", account_edit, N_("Change an account") },
   { "default", account_default, N_("Choose the default account") },
   { "verify", account_verify, N_("Check that an account can connect and log in") },
+  { "detect", account_detect, N_("Print the server settings discovery finds for an address") },
   { "list", account_list, N_("List the accounts") },
   { "remove", account_remove, N_("Remove an account and its password") },
   { NULL }
 };
-
-/* Cancelling ----------------------------------------------------------- */
-
-/* While a message is on its way, SIGINT, SIGTERM and SIGHUP cancel it
- * cleanly (the message stays queued in the outbox) instead of killing the
- * process mid-session. The main thread is blocked in the network, so a
- * thread of our own watches for the signals; a second one kills as
- * usual. */
-typedef struct
-{
-  GMainContext *context;
-  GCancellable *cancellable;
-  GSource      *sources[3];
-  GThread      *thread;
-  gint          stop;
-} SignalWatch;
-
-static gboolean
-on_stop_signal (gpointer user_data)
-{
-  SignalWatch *watch = user_data;
-
-  g_cancellable_cancel (watch->cancellable);
-  for (guint i = 0; i < G_N_ELEMENTS (watch->sources); i++)
-    g_source_destroy (watch->sources[i]);
-  /* GLib keeps its handler while we hold the sources: a second signal
-   * must not wait for the cancelled session to wind down. */
-  signal (SIGINT, SIG_DFL);
-  signal (SIGTERM, SIG_DFL);
-  signal (SIGHUP, SIG_DFL);
-  return G_SOURCE_REMOVE;
-}
-
-static gpointer
-watch_signals_thread (gpointer user_data)
-{
-  SignalWatch *watch = user_data;
-
-  while (!g_atomic_int_get (&watch->stop))
-    g_main_context_iteration (watch->context, TRUE);
-  return NULL;
-}
-
-static SignalWatch *
-signal_watch_start (void)
-{
-  static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
-  SignalWatch *watch = g_new0 (SignalWatch, 1);
-
-  watch->context = g_main_context_new ();
-  watch->cancellable = g_cancellable_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    {
-      watch->sources[i] = g_unix_signal_source_new (signals[i]);
-      g_source_set_callback (watch->sources[i], on_stop_signal, watch, NULL);
-      g_source_attach (watch->sources[i], watch->context);
-    }
-  watch->thread = g_thread_new ("satchel-signals", watch_signals_thread, watch);
-  return watch;
-}
-
-/* Gives the signals their usual meaning back. */
-static void
-signal_watch_stop (SignalWatch *watch)
-{
-  g_atomic_int_set (&watch->stop, 1);
-  g_main_context_wakeup (watch->context);
-  g_thread_join (watch->thread);
-  for (guint i = 0; i < G_N_ELEMENTS (watch->sources); i++)
-    {
-      g_source_destroy (watch->sources[i]);
-      g_source_unref (watch->sources[i]);
-    }
-  g_object_unref (watch->cancellable);
-  g_main_context_unref (watch->context);
-  g_free (watch);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SignalWatch, signal_watch_stop)
 
 /* Sending -------------------------------------------------------------- */
 
@@ -1046,6 +1407,7 @@ account_from_address (SatchelAccount  *account,
 static int
 send_queued_item (Cli               *cli,
                   SatchelOutboxItem *item,
+                  const char        *password,
                   gboolean           no_queue)
 {
   g_autoptr(GError) error = NULL;
@@ -1054,6 +1416,7 @@ send_queued_item (Cli               *cli,
   int status;
 
   init_hooks (cli, &hooks);
+  hooks.password = password;
   if (timing_origin != 0)
     hooks.step = print_step_timing;
   watch = signal_watch_start ();
@@ -1123,6 +1486,7 @@ command_send (Cli   *cli,
   g_autofree char *reply_to = NULL, *subject = NULL, *body = NULL;
   g_autofree char *body_file = NULL, *html_file = NULL;
   g_autofree char *body_text = NULL, *html_text = NULL;
+  g_autoptr(SatchelPassword) password = NULL;
   gboolean no_queue = FALSE;
   GOptionEntry entries[] = {
     { "account", 'a', 0, G_OPTION_ARG_STRING, &account_name,
@@ -1255,13 +1619,18 @@ command_send (Cli   *cli,
       return fail (error);
 
   start_network_warm_up (account);
+
+  /* Before anything is queued: without a password nothing can go. */
+  if (!fetch_session_password (account, &password, &error))
+    return fail (error);
+
   print_timing ("queue");
   item = satchel_sender_queue_message (cli->context, account, message, 0, &error);
   if (item == NULL)
     return fail (error);
   print_timing ("queued");
 
-  return send_queued_item (cli, item, no_queue);
+  return send_queued_item (cli, item, password, no_queue);
 }
 
 /* sendmail ------------------------------------------------------------- */
@@ -1295,6 +1664,7 @@ command_sendmail (Cli   *cli,
   g_autoptr(GOutputStream) output = NULL;
   g_autofree char *subject = NULL;
   g_autofree char *sender = NULL;
+  g_autoptr(SatchelPassword) password = NULL;
   SatchelOutbox *outbox = satchel_context_get_outbox (cli->context);
   SatchelAccountStore *store = satchel_context_get_accounts (cli->context);
   const char *account_name = NULL;
@@ -1465,6 +1835,13 @@ command_sendmail (Cli   *cli,
       sender = satchel_address_to_envelope (account_address);
     }
 
+  /* Standard input was the message: no one can type a password now. */
+  if (!fetch_session_password (account, &password, &error))
+    {
+      satchel_outbox_abort (outbox, item, fd);
+      return fail (error);
+    }
+
   g_ptr_array_add (recipients, NULL);
   satchel_outbox_item_set_account (item, satchel_account_get_name (account));
   satchel_outbox_item_set_sender (item, sender);
@@ -1475,7 +1852,7 @@ command_sendmail (Cli   *cli,
   if (!satchel_outbox_commit (outbox, item, fd, &error))
     return fail (error);
 
-  return send_queued_item (cli, item, FALSE);
+  return send_queued_item (cli, item, password, FALSE);
 }
 
 /* Outbox --------------------------------------------------------------- */

@@ -12,13 +12,18 @@ import email
 import email.policy
 import hashlib
 import os
+import pty
+import select
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
+import time
 import traceback
 import unittest
 
@@ -168,7 +173,12 @@ class SatchelTestCase(unittest.TestCase):
             self.env["XDG_%s_HOME" % name] = path
         self.env["G_DEBUG"] = "fatal-criticals"
         self.env["LC_ALL"] = "C.UTF-8"
+        # Certificate dates are shown as local days.
+        self.env["TZ"] = "UTC"
+        # Loopback needs no proxy, and GIO's GNOME one wants GSettings.
+        self.env["GIO_USE_PROXY_RESOLVER"] = "dummy"
         self.env.pop("LANGUAGE", None)
+        self.env.pop("SATCHEL_TEST_AUTOCONFIG", None)
         self.created_accounts = []
 
     def tearDown(self):
@@ -221,6 +231,78 @@ class SatchelTestCase(unittest.TestCase):
             self.created_accounts.append(name)
         return proc
 
+    def cli_on_terminal(self, *args, answers=(), timeout=120):
+        """Runs satchel-cli with standard input and standard error on a
+        terminal (a pty), standard output on a pipe. @answers: (prompt,
+        text) pairs: when the terminal shows @prompt, @text and a newline
+        are typed. Returns the process with .out, .err (what the
+        terminal showed, as text) and .returncode."""
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([CLI] + list(args), stdin=slave, stderr=slave,
+                                stdout=subprocess.PIPE, env=self.env, close_fds=True,
+                                start_new_session=True)
+        os.close(slave)
+        shown = b""
+        pending = list(answers)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    proc.kill()
+                    self.fail("satchel-cli %s: no end on the terminal; it showed: %r"
+                              % (" ".join(args), shown))
+                ready, _, _ = select.select([master], [], [], min(left, 1.0))
+                if ready:
+                    try:
+                        data = os.read(master, 4096)
+                    except OSError:  # EIO: the other end is closed
+                        data = b""
+                    if not data:
+                        break
+                    shown += data
+                    while pending and pending[0][0].encode() in shown.split(b"\x00")[-1]:
+                        prompt, text = pending.pop(0)
+                        shown += b"\x00"  # answered up to here
+                        os.write(master, text.encode() + b"\n")
+                elif proc.poll() is not None:
+                    break
+            out = proc.stdout.read()
+            proc.wait(timeout=max(1, deadline - time.monotonic()))
+        finally:
+            os.close(master)
+            if proc.poll() is None:
+                proc.kill()
+            proc.stdout.close()
+        proc.out = out.decode("utf-8", "replace")
+        proc.err = shown.replace(b"\x00", b"").decode("utf-8", "replace")
+        proc.unanswered = pending
+        return proc
+
+    def write_autoconfig(self, ports=(0, 0), hosts=None, srv=None, stall=()):
+        """Points discovery at answers of our own (docs/HACKING.md):
+        @ports stand in for 465 and 587; @hosts maps names to addresses;
+        @srv maps SRV names to [(priority, weight, port, target)]."""
+        path = self.path("autoconfig.ini")
+        lines = ["[ports]", "tls=%d" % ports[0], "starttls=%d" % ports[1], "[hosts]"]
+        lines += ["%s=%s" % item for item in (hosts or {}).items()]
+        lines.append("[srv]")
+        for name, records in (srv or {}).items():
+            lines.append("%s=%s" % (name, "".join("%d %d %d %s;" % r for r in records)))
+        lines.append("[stall]")
+        lines += ["%s=true" % name for name in stall]
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.env["SATCHEL_TEST_AUTOCONFIG"] = path
+        return path
+
+    def accounts_ini(self):
+        import configparser
+
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(os.path.join(self.env["XDG_CONFIG_HOME"], "satchel", "accounts.ini"))
+        return parser
+
     def outbox(self):
         out = self.cli("outbox", "list").out
         return [line.split("\t") for line in out.splitlines() if line]
@@ -230,6 +312,92 @@ class SatchelTestCase(unittest.TestCase):
         if not os.path.isdir(folder):
             return []
         return sorted(os.listdir(folder))
+
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=%s</listen>
+  <servicedir>%s</servicedir>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+# gnome-keyring asks this name for password prompts: the only service the
+# private bus can start, and it fails at once, so no prompt ever waits.
+PROMPTER_SERVICE = """[D-BUS Service]
+Name=org.gnome.keyring.SystemPrompter
+Exec=/bin/false
+"""
+
+
+class PrivateBus:
+    """A D-Bus session of its own, with no keyring on it (keyring=None),
+    or a gnome-keyring whose login collection is unlocked ("unlocked") or
+    then locked again ("locked"). Nothing can be activated on it."""
+
+    KEYRING_PASSWORD = "private-keyring"
+
+    def __init__(self, keyring=None):
+        self.dir = tempfile.mkdtemp(prefix="satchel-bus-")
+        services = os.path.join(self.dir, "services")
+        os.mkdir(services)
+        with open(os.path.join(services, "org.gnome.keyring.SystemPrompter.service"), "w") as f:
+            f.write(PROMPTER_SERVICE)
+        config = os.path.join(self.dir, "bus.conf")
+        with open(config, "w") as f:
+            f.write(BUS_CONFIG % (self.dir, services))
+        self.env = dict(os.environ)
+        for name in ("HOME", "XDG_RUNTIME_DIR", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+                     "XDG_CACHE_HOME"):
+            path = os.path.join(self.dir, name.lower())
+            os.mkdir(path, 0o700)
+            self.env[name] = path
+        self.env.pop("DISPLAY", None)
+        self.env.pop("G_DEBUG", None)
+        self.bus = subprocess.Popen(["dbus-daemon", "--nofork", "--print-address=1",
+                                     "--config-file", config],
+                                    stdout=subprocess.PIPE, env=self.env)
+        self.address = self.bus.stdout.readline().decode().strip()
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
+        self.keyring = None
+        if keyring is not None:
+            self.keyring = subprocess.Popen(
+                ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env=self.env)
+            self.keyring.stdin.write(self.KEYRING_PASSWORD.encode())
+            self.keyring.stdin.close()
+            subprocess.run(["gdbus", "wait", "--session", "--timeout", "20",
+                            "org.freedesktop.secrets"], env=self.env, check=True)
+            if keyring == "locked":
+                self.lock()
+
+    def lock(self):
+        subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.secrets",
+                        "--object-path", "/org/freedesktop/secrets",
+                        "--method", "org.freedesktop.Secret.Service.Lock",
+                        "['/org/freedesktop/secrets/collection/login']"],
+                       env=self.env, check=True, capture_output=True, timeout=30)
+
+    def close(self):
+        for proc in (self.keyring, self.bus):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+        if self.bus.stdout:
+            self.bus.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def parse(raw):
