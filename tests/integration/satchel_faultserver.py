@@ -25,6 +25,8 @@ Actions:
 Script keys (all optional; see DEFAULTS):
   security        "starttls" (offer it), "none" (do not), "tls" (implicit)
   cert, key       PEM files presented in TLS (make_certs() makes some)
+  tls_max_version the newest TLS version offered ("TLSv1.1": an outdated
+                  server; older versions and ciphers are then allowed)
   greeting        the greeting's text after "220 "
   auth_clear      AUTH mechanisms announced before TLS (PLAIN LOGIN CRAM-MD5)
   auth_tls        AUTH mechanisms announced after TLS
@@ -65,6 +67,7 @@ DEFAULTS = {
     "security": "starttls",
     "cert": None,
     "key": None,
+    "tls_max_version": None,
     "greeting": "fault.test ESMTP scripted faults",
     "auth_clear": ["PLAIN", "LOGIN"],
     "auth_tls": ["PLAIN", "LOGIN"],
@@ -346,6 +349,11 @@ class Session:
         cert = self.script["cert"] or os.environ.get("SATCHEL_TEST_CERT")
         key = self.script["key"] or os.environ.get("SATCHEL_TEST_KEY")
         ctx.load_cert_chain(cert, key)
+        if self.script["tls_max_version"]:
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+            ctx.maximum_version = getattr(ssl.TLSVersion,
+                                          self.script["tls_max_version"].replace(".", "_"))
+            ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
         action = self.faults.get("tls-handshake")
         if action == "drop":
             self.server._event("drop-tls-handshake", self.conn)

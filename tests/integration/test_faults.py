@@ -19,7 +19,7 @@ import time
 from satchel_faultserver import FaultServer, make_certs
 from satchel_testlib import (
     CLI, EX_NOPERM, EX_TEMPFAIL, EX_UNAVAILABLE, PASSWORD, USER,
-    SatchelTestCase, main,
+    SatchelTestCase, cert_fingerprint, main,
 )
 
 CERTS = None
@@ -34,6 +34,10 @@ def setUpModule():
 
 def tearDownModule():
     shutil.rmtree(CERT_DIR, ignore_errors=True)
+
+
+def colons(fingerprint):
+    return ":".join(fingerprint[i:i + 2] for i in range(0, len(fingerprint), 2)).upper()
 
 
 def password_forms():
@@ -520,6 +524,179 @@ class RetryTests(FaultTestCase):
         out = self.cli("outbox", "flush", "--help").out
         self.assertIn("--resend-unknown", out)
         self.assertIn("unknown", out.split("--resend-unknown", 1)[1])
+
+
+class VerifyTests(FaultTestCase):
+    """Every failure of \u201caccount verify\u201d and \u201caccount add --verify\u201d has
+    its own message, naming what to do."""
+
+    def verify(self, expect=0, name="work"):
+        return self.cli("account", "verify", name, expect=expect)
+
+    def add(self, server, *extra, security="starttls", expect=0, username=USER, ca=True):
+        args = ["account", "add", "work", "--address", "%s@example.com" % USER,
+                "--host", "localhost", "--port", str(server.port),
+                "--security", security, "--timeout", "5", "--password-stdin"]
+        if username is not None:
+            args += ["--username", username]
+        if ca:
+            args += ["--ca-file", CERTS["ca"]]
+        proc = self.cli(*(args + list(extra)), input=PASSWORD + "\n", expect=expect)
+        if proc.returncode == 0:
+            self.created_accounts.append("work")
+        return proc
+
+    def test_timed_out(self):
+        server = self.serve({"at": {"greeting": "silent"}})
+        self.account(server, timeout=1)
+        line = self.error_line(self.verify(expect=EX_TEMPFAIL))
+        self.assertIn("did not answer within 1 second while waiting for the server\u2019s "
+                      "greeting", line)
+        self.assertIn("--security tls", line)
+
+    def check_certificate(self, cert, reasons, security="tls"):
+        # (the server's security and the account's are the same)
+        server = self.serve({"security": security}, cert=cert)
+        self.add(server, security=security, ca=cert not in ("untrusted", "untrusted2"))
+        line = self.error_line(self.verify(expect=EX_UNAVAILABLE))
+        self.assertIn("The certificate of localhost:%d is not trusted: " % server.port, line)
+        for reason in reasons:
+            self.assertIn(reason, line)
+        self.assertIn("SHA-256", line)
+        self.assertIn("--trust-fingerprint", line)
+        self.assertTrue(server.wait_event("closed"))
+        self.assertNotIn(b"AUTH", server.sent())
+        return line
+
+    def test_certificate_self_signed(self):
+        self.check_certificate("untrusted", ["self-signed or issued by an unknown "
+                                             "certificate authority"])
+
+    def test_certificate_wrong_host(self):
+        self.check_certificate("wrong-host", ["issued for another host name, not "
+                                              "\u201clocalhost\u201d"], security="starttls")
+
+    def test_certificate_expired(self):
+        self.check_certificate("expired", ["it expired on 2020-01-02"])
+
+    def test_certificate_not_yet_valid(self):
+        self.check_certificate("future", ["it is not valid before 2099-01-01"])
+
+    def test_certificate_every_reason(self):
+        # From an unknown authority and issued for another name: both are
+        # named, though GLib reports one.
+        server = self.serve({"security": "tls"}, cert="wrong-host")
+        self.add(server, security="tls", ca=False)
+        line = self.error_line(self.verify(expect=EX_UNAVAILABLE))
+        self.assertIn("self-signed or issued by an unknown certificate authority; it was "
+                      "issued for another host name, not \u201clocalhost\u201d", line)
+
+    def test_pinned_certificate_replaced(self):
+        pinned = cert_fingerprint(CERTS["untrusted"][0])
+        replaced = cert_fingerprint(CERTS["untrusted2"][0])
+        server = self.serve({"security": "tls"}, cert="untrusted")
+        self.add(server, "--trust-fingerprint", pinned, security="tls", ca=False)
+        self.verify()
+        # The server now shows another self-signed certificate.
+        server.stop()
+        other = self.serve({"security": "tls"}, cert="untrusted2")
+        self.cli("account", "edit", "work", "--port", str(other.port))
+        line = self.error_line(self.verify(expect=EX_UNAVAILABLE))
+        self.assertIn("not the one pinned for this account: expected SHA-256 fingerprint "
+                      "%s, the server presented %s" % (colons(pinned), colons(replaced)), line)
+        self.assertNotIn(b"AUTH", other.sent())
+
+    def test_ca_signed_renewal_with_pin(self):
+        # A pin never stands in the way of a certificate the CA vouches
+        # for: the server renewed its certificate (another key).
+        pinned = cert_fingerprint(CERTS["good"][0])
+        server = self.serve({"security": "tls"}, cert="renewed")
+        self.add(server, "--trust-fingerprint", pinned, security="tls")
+        self.verify()
+        self.send()
+        self.assertEqual(len(server.messages), 1)
+
+    def test_starttls_not_offered(self):
+        server = self.serve({"security": "none"})
+        self.add(server, security="starttls")
+        line = self.error_line(self.verify(expect=EX_UNAVAILABLE))
+        self.assertIn("does not offer STARTTLS, so the connection cannot be encrypted", line)
+        self.assertIn("--security tls", line)
+        self.assertNotIn(b"AUTH", server.sent())
+
+    def test_no_usable_mechanism(self):
+        server = self.serve({"auth_tls": ["GSSAPI", "NTLM"]})
+        self.add(server)
+        line = self.error_line(self.verify(expect=EX_NOPERM))
+        self.assertIn("offers no sign-in method Satchel supports; it offers: GSSAPI NTLM", line)
+        self.assertNotIn(b"AUTH", server.sent("tls"))
+
+    def test_wrong_password_quotes_the_server(self):
+        server = self.serve({"users": {USER: "another"}})
+        self.add(server)
+        line = self.error_line(self.verify(expect=EX_NOPERM))
+        self.assertIn("refused to sign in \u201calice\u201d (PLAIN): the server said: "
+                      "\u201c535 5.7.8 Authentication credentials invalid\u201d", line)
+        self.assertIn("Check the user name and password", line)
+
+    def test_app_password_required(self):
+        reply = ("534-5.7.9 Application-specific password required. Learn more at\n"
+                 "534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor")
+        server = self.serve({"at": {"auth": reply}})
+        proc = self.add(server, "--verify", username=None, expect=EX_NOPERM)
+        line = self.error_line(proc)
+        self.assertIn("does not accept the usual password of \u201calice@example.com\u201d "
+                      "from mail programs: it wants an app password", line)
+        self.assertIn("create an app password in its security settings", line)
+        self.assertIn("534 5.7.9 Application-specific password required", line)
+        # Not a wrong user name: no second try with the local part.
+        auth = [l for l in server.command_lines() if l.upper().startswith("AUTH")]
+        self.assertEqual(len(auth), 1)
+        self.assertEqual(self.cli("account", "list").out, "")
+        # Sending says the same, and the message waits for the user.
+        self.account(server)
+        proc = self.send(expect=EX_NOPERM)
+        self.assertIn("app password", self.error_line(proc))
+        self.assertEqual(self.outbox()[0][1], "failed")
+
+    def test_local_part_retry_succeeds(self):
+        server = self.serve({"auth_tls": ["LOGIN", "PLAIN"]})
+        proc = self.add(server, "--verify", username=None)
+        self.assertIn("accepted \u201calice\u201d as the user name, not "
+                      "\u201calice@example.com\u201d", proc.err)
+        auth = [l for l in server.command_lines() if l.upper().startswith("AUTH")]
+        self.assertEqual([a.split()[:2] for a in auth], [["AUTH", "PLAIN"], ["AUTH", "PLAIN"]])
+        self.assertEqual(len(server.connections), 2)
+        self.verify()
+
+    def test_local_part_retry_fails(self):
+        server = self.serve({"users": {"someone-else": PASSWORD}})
+        proc = self.add(server, "--verify", username=None, expect=EX_NOPERM)
+        line = self.error_line(proc)
+        self.assertIn("refused to sign in both as \u201calice@example.com\u201d and as "
+                      "\u201calice\u201d (PLAIN)", line)
+        self.assertIn("535 5.7.8", line)
+        self.assertEqual(self.cli("account", "list").out, "")
+
+    def test_no_local_part_retry_when_sending(self):
+        server = self.serve()
+        self.account(server)
+        self.cli("account", "edit", "work", "--username", "%s@example.com" % USER)
+        self.send(expect=EX_NOPERM)
+        self.assertTrue(server.wait_event("closed"))
+        auth = [l for l in server.command_lines() if l.upper().startswith("AUTH")]
+        self.assertEqual(len(auth), 1)
+        self.assertEqual(len(server.connections), 1)
+
+    def test_tls_older_than_1_2(self):
+        server = self.serve({"security": "tls", "tls_max_version": "TLSv1.1"})
+        self.add(server, security="tls")
+        line = self.error_line(self.verify(expect=EX_UNAVAILABLE))
+        # Refused after the handshake, or by the TLS library itself.
+        self.assertRegex(line, r"only offers TLSv1\.[01], an outdated and unsafe version of "
+                               r"TLS; Satchel needs TLS 1\.2 or newer|may not accept TLS 1\.2 "
+                               r"or newer")
+        self.assertNotIn(b"AUTH", server.sent())
 
 
 if __name__ == "__main__":
