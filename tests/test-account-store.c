@@ -1340,7 +1340,7 @@ static void
 test_store_concurrent_writers (void)
 {
   g_autofree char *path = satchel_paths_accounts_file ();
-  g_autoptr(SatchelAccountStore) store = satchel_account_store_new (path);
+  g_autoptr(SatchelAccountStore) store = NULL;
   g_autoptr(GError) error = NULL;
   const char *prefixes[] = { "left", "right" };
   pid_t children[2];
@@ -1369,6 +1369,9 @@ test_store_concurrent_writers (void)
       g_assert_cmpint (WEXITSTATUS (status), ==, 0);
     }
 
+  /* Made only now: the children would leave it behind unfreed, which
+   * valgrind counts against them. */
+  store = satchel_account_store_new (path);
   g_assert_true (satchel_account_store_load (store, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 40);

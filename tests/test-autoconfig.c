@@ -108,25 +108,42 @@ test_resolver_lookup_by_name (GResolver     *resolver,
 }
 
 static void
+free_records (GList *records)
+{
+  g_list_free_full (records, (GDestroyNotify) g_variant_unref);
+}
+
+/* Answers a name lookup (@srv FALSE) or an SRV lookup in @task. */
+static void
+answer (TestResolver *self,
+        const char   *name,
+        gboolean      srv,
+        GTask        *task)
+{
+  GError *error = NULL;
+  GList *list;
+
+  if (maybe_stall (self, task, name, g_task_get_cancellable (task)))
+    return;
+
+  list = srv ? resolve_records (self, name, &error) : resolve_name (self, name, &error);
+  if (list == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, list, srv ? (GDestroyNotify) free_records
+                                           : (GDestroyNotify) g_resolver_free_addresses);
+}
+
+static void
 test_resolver_lookup_by_name_async (GResolver           *resolver,
                                     const char          *hostname,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  TestResolver *self = TEST_RESOLVER (resolver);
   g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-  GError *error = NULL;
-  GList *addresses;
 
-  if (maybe_stall (self, task, hostname, cancellable))
-    return;
-
-  addresses = resolve_name (self, hostname, &error);
-  if (addresses != NULL)
-    g_task_return_pointer (task, addresses, (GDestroyNotify) g_resolver_free_addresses);
-  else
-    g_task_return_error (task, error);
+  answer (TEST_RESOLVER (resolver), hostname, FALSE, task);
 }
 
 static GList *
@@ -149,12 +166,6 @@ test_resolver_lookup_records (GResolver            *resolver,
 }
 
 static void
-free_records (GList *records)
-{
-  g_list_free_full (records, (GDestroyNotify) g_variant_unref);
-}
-
-static void
 test_resolver_lookup_records_async (GResolver           *resolver,
                                     const char          *rrname,
                                     GResolverRecordType  record_type,
@@ -162,20 +173,10 @@ test_resolver_lookup_records_async (GResolver           *resolver,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  TestResolver *self = TEST_RESOLVER (resolver);
   g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-  GError *error = NULL;
-  GList *records;
 
   g_assert_cmpint (record_type, ==, G_RESOLVER_RECORD_SRV);
-  if (maybe_stall (self, task, rrname, cancellable))
-    return;
-
-  records = resolve_records (self, rrname, &error);
-  if (records != NULL)
-    g_task_return_pointer (task, records, (GDestroyNotify) free_records);
-  else
-    g_task_return_error (task, error);
+  answer (TEST_RESOLVER (resolver), rrname, TRUE, task);
 }
 
 static GList *

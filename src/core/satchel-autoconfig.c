@@ -159,28 +159,47 @@ satchel_file_resolver_lookup_by_name (GResolver     *resolver,
 }
 
 static void
+free_records (GList *records)
+{
+  g_list_free_full (records, (GDestroyNotify) g_variant_unref);
+}
+
+/* A name (@type 0) or a record lookup, answered at once from the file. */
+static void
+file_resolver_answer (SatchelFileResolver *self,
+                      const char          *name,
+                      GResolverRecordType  type,
+                      GTask               *task)
+{
+  GError *error = NULL;
+  GList *answer;
+
+  if (file_resolver_stalls (self, name))
+    {
+      stall (task, g_task_get_cancellable (task));
+      return;
+    }
+
+  answer = type == 0 ? file_resolver_addresses (self, name, &error)
+                     : file_resolver_records (self, name, type, &error);
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else if (type == 0)
+    g_task_return_pointer (task, answer, (GDestroyNotify) g_resolver_free_addresses);
+  else
+    g_task_return_pointer (task, answer, (GDestroyNotify) free_records);
+}
+
+static void
 satchel_file_resolver_lookup_by_name_async (GResolver           *resolver,
                                             const char          *hostname,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  SatchelFileResolver *self = SATCHEL_FILE_RESOLVER (resolver);
   g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-  GError *error = NULL;
-  GList *addresses;
 
-  if (file_resolver_stalls (self, hostname))
-    {
-      stall (task, cancellable);
-      return;
-    }
-
-  addresses = file_resolver_addresses (self, hostname, &error);
-  if (addresses != NULL)
-    g_task_return_pointer (task, addresses, (GDestroyNotify) g_resolver_free_addresses);
-  else
-    g_task_return_error (task, error);
+  file_resolver_answer (SATCHEL_FILE_RESOLVER (resolver), hostname, 0, task);
 }
 
 static GList *
@@ -202,12 +221,6 @@ satchel_file_resolver_lookup_records (GResolver            *resolver,
 }
 
 static void
-free_records (GList *records)
-{
-  g_list_free_full (records, (GDestroyNotify) g_variant_unref);
-}
-
-static void
 satchel_file_resolver_lookup_records_async (GResolver           *resolver,
                                             const char          *rrname,
                                             GResolverRecordType  record_type,
@@ -215,22 +228,9 @@ satchel_file_resolver_lookup_records_async (GResolver           *resolver,
                                             GAsyncReadyCallback  callback,
                                             gpointer             user_data)
 {
-  SatchelFileResolver *self = SATCHEL_FILE_RESOLVER (resolver);
   g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-  GError *error = NULL;
-  GList *records;
 
-  if (file_resolver_stalls (self, rrname))
-    {
-      stall (task, cancellable);
-      return;
-    }
-
-  records = file_resolver_records (self, rrname, record_type, &error);
-  if (records != NULL)
-    g_task_return_pointer (task, records, (GDestroyNotify) free_records);
-  else
-    g_task_return_error (task, error);
+  file_resolver_answer (SATCHEL_FILE_RESOLVER (resolver), rrname, record_type, task);
 }
 
 static GList *

@@ -150,6 +150,28 @@ format_date (GDateTime *date)
   return g_date_time_format (local != NULL ? local : date, "%Y-%m-%d");
 }
 
+/* @with_date (one %s) when the date is known, else @without. */
+static void
+add_dated_reason (GStrvBuilder *reasons,
+                  const char   *date,
+                  const char   *with_date,
+                  const char   *without)
+{
+  g_autofree char *reason = NULL;
+
+  if (date == NULL)
+    {
+      g_strv_builder_add (reasons, without);
+      return;
+    }
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  reason = g_strdup_printf (with_date, date);
+#pragma GCC diagnostic pop
+  g_strv_builder_add (reasons, reason);
+}
+
 /* Public API */
 
 char *
@@ -236,26 +258,16 @@ satchel_certificate_describe_problems (GTlsCertificate      *certificate,
     }
   if (problems & G_TLS_CERTIFICATE_EXPIRED)
     {
-      g_autofree char *date = certificate != NULL ? satchel_certificate_dup_not_after (certificate) : NULL;
-      g_autofree char *reason = NULL;
+      g_autofree char *date = certificate ? satchel_certificate_dup_not_after (certificate) : NULL;
 
-      if (date != NULL)
-        reason = g_strdup_printf (_("it expired on %s"), date);
-      else
-        reason = g_strdup (_("it has expired"));
-      g_strv_builder_add (reasons, reason);
+      add_dated_reason (reasons, date, _("it expired on %s"), _("it has expired"));
       any = TRUE;
     }
   if (problems & G_TLS_CERTIFICATE_NOT_ACTIVATED)
     {
-      g_autofree char *date = certificate != NULL ? satchel_certificate_dup_not_before (certificate) : NULL;
-      g_autofree char *reason = NULL;
+      g_autofree char *date = certificate ? satchel_certificate_dup_not_before (certificate) : NULL;
 
-      if (date != NULL)
-        reason = g_strdup_printf (_("it is not valid before %s"), date);
-      else
-        reason = g_strdup (_("it is not valid yet"));
-      g_strv_builder_add (reasons, reason);
+      add_dated_reason (reasons, date, _("it is not valid before %s"), _("it is not valid yet"));
       any = TRUE;
     }
   if (problems & G_TLS_CERTIFICATE_REVOKED)
