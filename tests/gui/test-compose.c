@@ -316,6 +316,33 @@ test_empty (void)
   g_assert_cmpuint (n_drafts (), ==, 0);
 }
 
+/* The size of compose windows is kept. */
+static void
+test_window_size (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  SatchelComposeWindow *window;
+  int width;
+  int height;
+
+  if (!have_display ())
+    return;
+  reset ();
+  g_settings_set_int (settings, "compose-width", 700);
+  g_settings_set_int (settings, "compose-height", 500);
+  window = new_window ();
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 700);
+  g_assert_cmpint (height, ==, 500);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 820, 610);
+  g_assert_cmpint (g_settings_get_int (settings, "compose-width"), ==, 820);
+  g_assert_cmpint (g_settings_get_int (settings, "compose-height"), ==, 610);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "compose-width");
+  g_settings_reset (settings, "compose-height");
+}
+
 static void
 test_signature_swap (void)
 {
@@ -1219,6 +1246,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/satchel/gui/compose/empty", test_empty);
+  g_test_add_func ("/satchel/gui/compose/window-size", test_window_size);
   g_test_add_func ("/satchel/gui/compose/signature-swap", test_signature_swap);
   g_test_add_func ("/satchel/gui/compose/recipients", test_recipients);
   g_test_add_func ("/satchel/gui/compose/reminder", test_reminder);
