@@ -316,7 +316,7 @@ test_empty (void)
   g_assert_cmpuint (n_drafts (), ==, 0);
 }
 
-/* The size of compose windows is kept. */
+/* The size of compose windows is kept; rich text is a preference. */
 static void
 test_window_size (void)
 {
@@ -341,6 +341,29 @@ test_window_size (void)
   gtk_window_destroy (GTK_WINDOW (window));
   g_settings_reset (settings, "compose-width");
   g_settings_reset (settings, "compose-height");
+
+  /* New messages start in rich text when the preference says so. */
+  g_settings_set_boolean (settings, "rich-text", TRUE);
+  window = new_window ();
+  {
+    gboolean rich = FALSE;
+
+    g_object_get (window, "rich-text", &rich, NULL);
+    g_assert_true (rich);
+    g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+    GtkWidget *bold = NULL;
+
+    /* The formatting bar shows. */
+    collect_widgets (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, toggles);
+    for (guint i = 0; i < toggles->len; i++)
+      if (g_strcmp0 (gtk_button_get_icon_name (toggles->pdata[i]), "format-text-bold-symbolic") == 0)
+        bold = toggles->pdata[i];
+    g_assert_nonnull (bold);
+    spin (300);
+    g_assert_true (gtk_widget_get_mapped (bold));
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_settings_reset (settings, "rich-text");
 }
 
 static void
