@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "satchel-application.h"
+#include "satchel-account-setup.h"
 #include "satchel-contacts-window.h"
 #include "satchel-mime.h"
 #include "satchel-resources.h"
@@ -75,6 +76,7 @@ satchel_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          quit_accels);
+  satchel_account_setup_install_action (GTK_APPLICATION (app));
   satchel_contacts_window_install_action (GTK_APPLICATION (app));
 
   /* The primary instance sends what is queued, by itself: now, when the

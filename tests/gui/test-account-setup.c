@@ -1,0 +1,1470 @@
+/* test-account-setup.c
+ *
+ * Copyright 2026 The Satchel authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "satchel-account-setup.h"
+#include "satchel-account-store.h"
+#include "satchel-application.h"
+#include "satchel-certificate-dialog.h"
+#include "satchel-certificate.h"
+#include "satchel-paths.h"
+#include "satchel-secret.h"
+
+/* Each wait gives up after this long: generous, for a loaded machine. */
+#define WAIT_SECONDS 60
+
+static SatchelApplication *application;
+static char *certs_dir;
+
+/* A resolver of our own ------------------------------------------------ */
+
+/* Answers SRV queries from a table and maps every name it knows to
+ * loopback; everything else does not exist. No real DNS is asked. */
+#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
+
+struct _TestResolver
+{
+  GResolver   parent_instance;
+  GHashTable *srv;    /* rrname -> "port target" */
+};
+
+G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
+
+static GList *
+resolver_lookup_by_name (GResolver     *resolver,
+                         const char    *hostname,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  if (g_strcmp0 (hostname, "localhost") == 0 || g_strcmp0 (hostname, "127.0.0.1") == 0)
+    return g_list_prepend (NULL, g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
+  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+               "No test address for “%s”", hostname);
+  return NULL;
+}
+
+static GList *
+resolver_lookup_by_name_with_flags (GResolver                 *resolver,
+                                    const char                *hostname,
+                                    GResolverNameLookupFlags   flags,
+                                    GCancellable              *cancellable,
+                                    GError                   **error)
+{
+  return resolver_lookup_by_name (resolver, hostname, cancellable, error);
+}
+
+static GList *
+resolver_lookup_records (GResolver            *resolver,
+                         const char           *rrname,
+                         GResolverRecordType   record_type,
+                         GCancellable         *cancellable,
+                         GError              **error)
+{
+  TestResolver *self = TEST_RESOLVER (resolver);
+  const char *answer = g_hash_table_lookup (self->srv, rrname);
+  g_auto(GStrv) parts = NULL;
+
+  if (record_type != G_RESOLVER_RECORD_SRV || answer == NULL)
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                   "No test record for “%s”", rrname);
+      return NULL;
+    }
+  parts = g_strsplit (answer, " ", 2);
+  return g_list_prepend (NULL, g_variant_ref_sink (g_variant_new ("(qqqs)", 0, 0,
+                                                                  (guint16) atoi (parts[0]),
+                                                                  parts[1])));
+}
+
+static GList *
+resolver_lookup_service (GResolver     *resolver,
+                         const char    *rrname,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  TestResolver *self = TEST_RESOLVER (resolver);
+  const char *answer = g_hash_table_lookup (self->srv, rrname);
+  g_auto(GStrv) parts = NULL;
+
+  if (answer == NULL)
+    {
+      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                   "No test record for “%s”", rrname);
+      return NULL;
+    }
+  parts = g_strsplit (answer, " ", 2);
+  return g_list_prepend (NULL, g_srv_target_new (parts[1], (guint16) atoi (parts[0]), 0, 0));
+}
+
+/* The async calls answer from a thread, as a real resolver does. */
+typedef struct
+{
+  int                 kind;
+  char               *name;
+  GResolverRecordType record_type;
+} Lookup;
+
+static void
+lookup_free (gpointer data)
+{
+  Lookup *lookup = data;
+
+  g_free (lookup->name);
+  g_free (lookup);
+}
+
+static void
+free_variant_list (gpointer list)
+{
+  g_list_free_full (list, (GDestroyNotify) g_variant_unref);
+}
+
+static void
+free_object_list (gpointer list)
+{
+  g_list_free_full (list, g_object_unref);
+}
+
+static void
+free_srv_list (gpointer list)
+{
+  g_list_free_full (list, (GDestroyNotify) g_srv_target_free);
+}
+
+static void
+lookup_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Lookup *lookup = task_data;
+  GError *error = NULL;
+  GList *result;
+  GDestroyNotify free_func;
+
+  switch (lookup->kind)
+    {
+    case 0:
+      result = resolver_lookup_by_name (source, lookup->name, cancellable, &error);
+      free_func = free_object_list;
+      break;
+    case 1:
+      result = resolver_lookup_records (source, lookup->name, lookup->record_type,
+                                        cancellable, &error);
+      free_func = free_variant_list;
+      break;
+    default:
+      result = resolver_lookup_service (source, lookup->name, cancellable, &error);
+      free_func = free_srv_list;
+      break;
+    }
+  if (result != NULL)
+    g_task_return_pointer (task, result, free_func);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+start_lookup (GResolver           *resolver,
+              int                  kind,
+              const char          *name,
+              GResolverRecordType  record_type,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+  Lookup *lookup = g_new0 (Lookup, 1);
+
+  lookup->kind = kind;
+  lookup->name = g_strdup (name);
+  lookup->record_type = record_type;
+  g_task_set_task_data (task, lookup, lookup_free);
+  g_task_run_in_thread (task, lookup_thread);
+}
+
+static GList *
+finish_lookup (GResolver     *resolver,
+               GAsyncResult  *result,
+               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+resolver_lookup_by_name_async (GResolver           *resolver,
+                               const char          *hostname,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  start_lookup (resolver, 0, hostname, 0, cancellable, callback, user_data);
+}
+
+static void
+resolver_lookup_by_name_with_flags_async (GResolver                *resolver,
+                                          const char               *hostname,
+                                          GResolverNameLookupFlags  flags,
+                                          GCancellable             *cancellable,
+                                          GAsyncReadyCallback       callback,
+                                          gpointer                  user_data)
+{
+  start_lookup (resolver, 0, hostname, 0, cancellable, callback, user_data);
+}
+
+static void
+resolver_lookup_records_async (GResolver           *resolver,
+                               const char          *rrname,
+                               GResolverRecordType  record_type,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  start_lookup (resolver, 1, rrname, record_type, cancellable, callback, user_data);
+}
+
+static void
+resolver_lookup_service_async (GResolver           *resolver,
+                               const char          *rrname,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  start_lookup (resolver, 2, rrname, 0, cancellable, callback, user_data);
+}
+
+static void
+test_resolver_finalize (GObject *object)
+{
+  g_hash_table_unref (TEST_RESOLVER (object)->srv);
+  G_OBJECT_CLASS (test_resolver_parent_class)->finalize (object);
+}
+
+static void
+test_resolver_class_init (TestResolverClass *klass)
+{
+  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = test_resolver_finalize;
+  resolver_class->lookup_by_name = resolver_lookup_by_name;
+  resolver_class->lookup_by_name_async = resolver_lookup_by_name_async;
+  resolver_class->lookup_by_name_finish = finish_lookup;
+  resolver_class->lookup_by_name_with_flags = resolver_lookup_by_name_with_flags;
+  resolver_class->lookup_by_name_with_flags_async = resolver_lookup_by_name_with_flags_async;
+  resolver_class->lookup_by_name_with_flags_finish = finish_lookup;
+  resolver_class->lookup_records = resolver_lookup_records;
+  resolver_class->lookup_records_async = resolver_lookup_records_async;
+  resolver_class->lookup_records_finish = finish_lookup;
+  resolver_class->lookup_service = resolver_lookup_service;
+  resolver_class->lookup_service_async = resolver_lookup_service_async;
+  resolver_class->lookup_service_finish = finish_lookup;
+}
+
+static void
+test_resolver_init (TestResolver *self)
+{
+  self->srv = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/* _submissions._tcp.DOMAIN answers "localhost" on @port. */
+static GResolver *
+test_resolver_new (const char *domain,
+                   guint16     port)
+{
+  TestResolver *self = g_object_new (TEST_TYPE_RESOLVER, NULL);
+
+  if (domain != NULL)
+    g_hash_table_insert (self->srv, g_strdup_printf ("_submissions._tcp.%s", domain),
+                         g_strdup_printf ("%u localhost", port));
+  return G_RESOLVER (self);
+}
+
+/* The scripted fault server, as a subprocess --------------------------- */
+
+typedef struct
+{
+  GSubprocess      *process;
+  GDataInputStream *events;  /* kept open: the server writes one line per event */
+  guint16           port;
+} FaultServer;
+
+/* In the server's process: it dies with the test, even one that aborts. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static FaultServer *
+fault_server_start (const char *script)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "integration",
+                                                 "satchel_faultserver.py", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  FaultServer *server = g_new0 (FaultServer, 1);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", path,
+                                                 "--script", script, NULL);
+  g_assert_no_error (error);
+  /* Its first line is the port it listens on. */
+  server->events = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line (server->events, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  server->port = (guint16) atoi (line);
+  g_assert_cmpuint (server->port, >, 0);
+  return server;
+}
+
+static void
+fault_server_stop (FaultServer *server)
+{
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_object_unref (server->events);
+  g_object_unref (server->process);
+  g_free (server);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FaultServer, fault_server_stop)
+
+/* A TLS server presenting the self-signed certificate, with one user. */
+static FaultServer *
+tls_server_start (const char *user,
+                  const char *password)
+{
+  g_autofree char *cert = g_build_filename (certs_dir, "untrusted.pem", NULL);
+  g_autofree char *key = g_build_filename (certs_dir, "untrusted.key", NULL);
+  g_autofree char *script = NULL;
+
+  script = g_strdup_printf ("{\"security\": \"tls\", \"cert\": \"%s\", \"key\": \"%s\", "
+                            "\"users\": {\"%s\": \"%s\"}}",
+                            cert, key, user, password);
+  return fault_server_start (script);
+}
+
+/* Driving the window ---------------------------------------------------- */
+
+static gboolean
+have_display (void)
+{
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    return TRUE;
+  g_test_skip ("no display: run under build-aux/headless");
+  return FALSE;
+}
+
+static SatchelApplication *
+get_application (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (application != NULL)
+    return application;
+
+  /* Registered (so windows may join it) but never run: the tests
+   * iterate the main context themselves. */
+  application = satchel_application_new ();
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  return application;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @done says so; fails after WAIT_SECONDS. */
+static void
+wait_until (gboolean    (*done) (gpointer),
+            gpointer     data,
+            const char  *what)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, on_timeout, &expired);
+
+  while (!done (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  if (!done (data))
+    g_error ("gave up waiting for %s", what);
+}
+
+static void
+spin (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_timeout, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+/* The preferences row titled @title. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+get_row (GtkWindow  *window,
+         const char *title)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (window), title);
+
+  if (row == NULL)
+    g_error ("no row titled “%s”", title);
+  return row;
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The button labelled @label (mnemonic included), if it is visible. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_is_visible (widget) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+click (GtkWidget  *root,
+       const char *label)
+{
+  GtkWidget *button = find_button (root, label);
+
+  if (button == NULL)
+    g_error ("no visible button “%s”", label);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Every label's text under @widget, one per line. */
+static void
+collect_labels (GtkWidget *widget,
+                GString   *text)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, text);
+}
+
+static char *
+all_labels (GtkWidget *widget)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_labels (widget, text);
+  return g_string_free (text, FALSE);
+}
+
+/* The message shown at the top of the window, or NULL. */
+static char *
+message_text (GtkWindow *window)
+{
+  GtkRevealer *revealer = GTK_REVEALER (find_type (GTK_WIDGET (window), GTK_TYPE_REVEALER));
+
+  g_assert_nonnull (revealer);
+  if (!gtk_revealer_get_reveal_child (revealer))
+    return NULL;
+  return all_labels (gtk_revealer_get_child (revealer));
+}
+
+static gboolean
+has_message (gpointer window)
+{
+  g_autofree char *text = message_text (window);
+
+  return text != NULL;
+}
+
+static void
+set_text (GtkWindow  *window,
+          const char *title,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (get_row (window, title)), text);
+}
+
+static const char *
+get_text (GtkWindow  *window,
+          const char *title)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (get_row (window, title)));
+}
+
+static GtkSpinButton *
+port_spin (GtkWindow *window)
+{
+  return GTK_SPIN_BUTTON (find_type (get_row (window, "Port"), GTK_TYPE_SPIN_BUTTON));
+}
+
+/* TRUE when the keyboard focus is in @widget. */
+static gboolean
+focus_is_in (GtkWindow *window,
+             GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_window_get_focus (window);
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* The state a verification step shows: "waiting", "running", "done",
+ * "failed" or "skipped". */
+static const char *
+step_state (GtkWindow  *window,
+            const char *title)
+{
+  GtkWidget *stack = find_type (get_row (window, title), GTK_TYPE_STACK);
+
+  g_assert_nonnull (stack);
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+certificate_dialog_shown (gpointer data)
+{
+  return find_toplevel (SATCHEL_TYPE_CERTIFICATE_DIALOG) != NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+typedef struct
+{
+  SatchelAccount *account;
+  gboolean        destroyed;
+} Outcome;
+
+static void
+on_saved (GtkWindow      *window,
+          SatchelAccount *account,
+          Outcome        *outcome)
+{
+  g_assert_null (outcome->account);
+  outcome->account = satchel_account_copy (account);
+}
+
+static void
+on_destroyed (GtkWindow *window,
+              Outcome   *outcome)
+{
+  outcome->destroyed = TRUE;
+}
+
+static gboolean
+was_saved (gpointer data)
+{
+  return ((Outcome *) data)->account != NULL;
+}
+
+static gboolean
+was_destroyed (gpointer data)
+{
+  return ((Outcome *) data)->destroyed;
+}
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  g_clear_object (&outcome->account);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
+
+/* A new setup window that asks @resolver (or one that knows nothing). */
+static GtkWindow *
+open_setup (SatchelAccount *account,
+            GResolver      *resolver,
+            Outcome        *outcome)
+{
+  g_autoptr(GResolver) nothing = test_resolver_new (NULL, 0);
+  GtkWindow *window = satchel_account_setup_new (get_application (), account);
+
+  satchel_account_setup_set_resolver (SATCHEL_ACCOUNT_SETUP (window),
+                                      resolver != NULL ? resolver : nothing, 3000);
+  g_signal_connect (window, "saved", G_CALLBACK (on_saved), outcome);
+  g_signal_connect (window, "destroy", G_CALLBACK (on_destroyed), outcome);
+  gtk_window_present (window);
+  wait_until (is_mapped, window, "the window");
+  return window;
+}
+
+/* Fills what a person types for a server on loopback. */
+static void
+fill_loopback (GtkWindow  *window,
+               const char *address,
+               const char *password,
+               guint16     port)
+{
+  set_text (window, "Email Address", address);
+  set_text (window, "Password", password);
+  set_text (window, "SMTP Server", "127.0.0.1");
+  gtk_spin_button_set_value (port_spin (window), port);
+}
+
+/* (transfer full) (nullable) the account as accounts.ini has it now. */
+static SatchelAccount *
+stored_account (const char *name)
+{
+  g_autoptr(SatchelAccountStore) store = satchel_account_store_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (satchel_account_store_load (store, &error));
+  g_assert_no_error (error);
+  return satchel_account_store_lookup (store, name);
+}
+
+/* (transfer full) a g_malloc() copy of what the keyring holds. */
+static char *
+stored_password (SatchelAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+  char *secret = satchel_secret_lookup_sync (account, NULL, &error);
+  char *password;
+
+  g_assert_no_error (error);
+  password = g_strdup (secret);
+  secret_password_free (secret);
+  return password;
+}
+
+static char *
+fingerprint_of (const char *name,
+                gboolean    formatted)
+{
+  g_autofree char *path = g_strdup_printf ("%s/%s.pem", certs_dir, name);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hex = NULL;
+
+  certificate = g_tls_certificate_new_from_file (path, &error);
+  g_assert_no_error (error);
+  hex = satchel_certificate_fingerprint (certificate);
+  return formatted ? satchel_certificate_format_fingerprint (hex) : g_steal_pointer (&hex);
+}
+
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+  return port;
+}
+
+/* Answers the certificate dialog as a person would, by its button. */
+static SatchelCertificateDialog *
+wait_for_certificate_dialog (void)
+{
+  wait_until (certificate_dialog_shown, NULL, "the certificate dialog");
+  return SATCHEL_CERTIFICATE_DIALOG (find_toplevel (SATCHEL_TYPE_CERTIFICATE_DIALOG));
+}
+
+static void
+trust_certificate (void)
+{
+  SatchelCertificateDialog *dialog = wait_for_certificate_dialog ();
+
+  click (GTK_WIDGET (dialog), "_Trust This Certificate for This Account");
+}
+
+/* Tests ------------------------------------------------------------------ */
+
+static void
+reset_accounts (void)
+{
+  g_autofree char *path = satchel_paths_accounts_file ();
+
+  g_assert_true (g_remove (path) == 0 || errno == ENOENT);
+}
+
+static void
+test_empty (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+  GtkWindow *window;
+  g_autofree char *message = NULL;
+
+  if (!have_display ())
+    return;
+  reset_accounts ();
+  window = open_setup (NULL, NULL, &outcome);
+
+  g_assert_cmpstr (gtk_window_get_title (window), ==, "Add Account");
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "_Add Account"));
+  g_assert_true (focus_is_in (window, get_row (window, "Email Address")));
+  g_assert_cmpstr (get_text (window, "SMTP Server"), ==, "");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (port_spin (window)), ==, 465);
+  /* The verification steps appear only once verification starts. */
+  g_assert_false (gtk_widget_is_visible (get_row (window, "Signing in")));
+
+  /* The account name and the user name follow the address... */
+  set_text (window, "Email Address", "zoe@example.test");
+  g_assert_cmpstr (get_text (window, "Account Name"), ==, "zoe@example.test");
+  g_assert_cmpstr (get_text (window, "User Name"), ==, "zoe@example.test");
+  /* ...until the user changes them. */
+  set_text (window, "Account Name", "Zoë at home");
+  set_text (window, "Email Address", "zoe@example.org");
+  g_assert_cmpstr (get_text (window, "Account Name"), ==, "Zoë at home");
+  g_assert_cmpstr (get_text (window, "User Name"), ==, "zoe@example.org");
+
+  /* STARTTLS brings its port, unless one was chosen. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (get_row (window, "Security")), 1);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (port_spin (window)), ==, 587);
+
+  /* No server: said, and the cursor goes there. */
+  set_text (window, "Password", "secret");
+  click (GTK_WIDGET (window), "_Add Account");
+  message = message_text (window);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "host name of your provider’s SMTP server"));
+  g_assert_true (focus_is_in (window, get_row (window, "SMTP Server")));
+  g_assert_null (outcome.account);
+
+  gtk_window_destroy (window);
+  g_assert_true (outcome.destroyed);
+}
+
+typedef struct
+{
+  GtkWindow  *window;
+  const char *title;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_is (gpointer data)
+{
+  TextWait *wait = data;
+
+  return g_strcmp0 (get_text (wait->window, wait->title), wait->text) == 0;
+}
+
+typedef struct
+{
+  GtkWindow *window;
+  guint16    port;
+} PortWait;
+
+static gboolean
+port_is (gpointer data)
+{
+  PortWait *wait = data;
+
+  return gtk_spin_button_get_value_as_int (port_spin (wait->window)) == wait->port;
+}
+
+static void
+test_discovery (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+  g_auto(Outcome) outcome2 = { 0 };
+  g_autoptr(FaultServer) server = NULL;
+  g_autoptr(GResolver) resolver = NULL;
+  const char *description;
+  GtkWindow *window;
+  TextWait wait;
+  PortWait port_wait;
+
+  if (!have_display ())
+    return;
+  server = tls_server_start ("kim@example.test", "pass");
+  resolver = test_resolver_new ("example.test", server->port);
+
+  /* The SRV record fills the server and its port; the security chosen
+   * by hand stays, and the window says so. */
+  window = open_setup (NULL, resolver, &outcome);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (get_row (window, "Security")), 1);
+  set_text (window, "Email Address", "kim@example.test");
+  wait = (TextWait) { window, "SMTP Server", "localhost" };
+  wait_until (text_is, &wait, "discovery to fill the server");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (port_spin (window)), ==, server->port);
+  description = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
+    gtk_widget_get_ancestor (get_row (window, "SMTP Server"), ADW_TYPE_PREFERENCES_GROUP)));
+  g_assert_nonnull (strstr (description, "DNS records of example.test"));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (get_row (window, "Security"))), ==, 1);
+  g_assert_nonnull (strstr (description, "changed by hand is kept"));
+  gtk_window_destroy (window);
+
+  /* A server typed by hand stays; the port and implicit TLS (what
+   * _submissions announces) are filled. */
+  window = open_setup (NULL, resolver, &outcome2);
+  set_text (window, "SMTP Server", "smtp.mine.test");
+  set_text (window, "Email Address", "kim@example.test");
+  /* Enter in the address looks at once and moves on to the password. */
+  g_signal_emit_by_name (get_row (window, "Email Address"), "entry-activated");
+  g_assert_true (focus_is_in (window, get_row (window, "Password")));
+  port_wait = (PortWait) { window, server->port };
+  wait_until (port_is, &port_wait, "discovery to fill the port");
+  g_assert_cmpstr (get_text (window, "SMTP Server"), ==, "smtp.mine.test");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (get_row (window, "Security"))), ==, 0);
+  gtk_window_destroy (window);
+}
+
+static void
+test_trust_and_save (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(FaultServer) server = NULL;
+  g_autoptr(SatchelAccount) stored = NULL;
+  g_autofree char *expected_pin = fingerprint_of ("untrusted", FALSE);
+  g_autofree char *expected_shown = fingerprint_of ("untrusted", TRUE);
+  g_autofree char *password = NULL;
+  g_autofree char *dialog_text = NULL;
+  g_autofree char *message = NULL;
+  SatchelCertificateDialog *dialog;
+  const char * const *mechanisms;
+  GtkWindow *window;
+
+  if (!have_display ())
+    return;
+  reset_accounts ();
+  server = tls_server_start ("ann@example.test", "right horse battery");
+  window = open_setup (NULL, NULL, &outcome);
+  fill_loopback (window, "ann@example.test", "right horse battery", server->port);
+  set_text (window, "Your Name", "Ann Lee");
+  gtk_switch_set_active (GTK_SWITCH (find_type (get_row (window, "_Bcc Myself"), GTK_TYPE_SWITCH)),
+                         TRUE);
+  click (GTK_WIDGET (window), "_Add Account");
+
+  /* A self-signed certificate: the dialog shows what it is, with its
+   * fingerprint, and the step that failed says so. */
+  dialog = wait_for_certificate_dialog ();
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == window);
+  g_assert_cmpstr (satchel_certificate_dialog_get_fingerprint (dialog), ==, expected_pin);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Untrusted Certificate");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "“127.0.0.1”"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "unknown certificate authority"));
+  dialog_text = all_labels (GTK_WIDGET (dialog));
+  g_assert_nonnull (strstr (dialog_text, expected_shown));
+  g_assert_nonnull (strstr (dialog_text, "CN=localhost"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "cancel");
+  g_assert_cmpstr (step_state (window, "Securing the connection (TLS)"), ==, "failed");
+  g_assert_cmpstr (step_state (window, "Signing in"), ==, "waiting");
+  message = message_text (window);
+  g_assert_nonnull (message);
+
+  /* Trust: verified again with the pin, then saved, then closed. */
+  trust_certificate ();
+  wait_until (was_saved, &outcome, "the account to be saved");
+  wait_until (was_destroyed, &outcome, "the window to close");
+
+  stored = stored_account ("ann@example.test");
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (satchel_account_get_trust_fingerprint (stored), ==, expected_pin);
+  g_assert_cmpstr (satchel_account_get_host (stored), ==, "127.0.0.1");
+  g_assert_cmpuint (satchel_account_get_port (stored), ==, server->port);
+  g_assert_cmpint (satchel_account_get_security (stored), ==, SATCHEL_SECURITY_TLS);
+  g_assert_cmpstr (satchel_account_get_display_name (stored), ==, "Ann Lee");
+  g_assert_true (satchel_account_get_bcc_self (stored));
+  /* What the server said it takes, for the compose window. */
+  g_assert_cmpuint (satchel_account_get_size_limit (stored), ==, 104857600);
+  mechanisms = satchel_account_get_server_mechanisms (stored);
+  g_assert_nonnull (mechanisms);
+  g_assert_true (g_strv_contains (mechanisms, "PLAIN"));
+  g_assert_cmpstr (satchel_account_get_id (stored), ==, satchel_account_get_id (outcome.account));
+
+  password = stored_password (stored);
+  g_assert_cmpstr (password, ==, "right horse battery");
+  g_assert_true (satchel_secret_clear_sync (stored, NULL, NULL));
+}
+
+static void
+test_wrong_password (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(FaultServer) server = NULL;
+  g_autofree char *message = NULL;
+  const char *transcript;
+  GtkWidget *expander;
+  GtkWindow *window;
+
+  if (!have_display ())
+    return;
+  reset_accounts ();
+  server = tls_server_start ("bob@example.test", "the right one");
+  window = open_setup (NULL, NULL, &outcome);
+  fill_loopback (window, "bob@example.test", "a wrong one", server->port);
+  click (GTK_WIDGET (window), "_Add Account");
+  trust_certificate ();
+  wait_until (has_message, window, "the failure");
+
+  /* The server's words, what to do, and the cursor in the password. */
+  message = message_text (window);
+  g_assert_nonnull (strstr (message, "Authentication credentials invalid"));
+  g_assert_nonnull (strstr (message, "Check the user name and password"));
+  g_assert_true (focus_is_in (window, get_row (window, "Password")));
+  g_assert_true (gtk_widget_has_css_class (get_row (window, "User Name"), "error"));
+  g_assert_cmpstr (step_state (window, "Securing the connection (TLS)"), ==, "done");
+  g_assert_cmpstr (step_state (window, "Signing in"), ==, "failed");
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "Save _Without Verifying…"));
+  /* The conversation is there to see, without the password. */
+  expander = find_type (GTK_WIDGET (window), GTK_TYPE_EXPANDER);
+  g_assert_true (gtk_widget_get_visible (expander));
+  transcript = gtk_label_get_text (GTK_LABEL (find_type (gtk_expander_get_child (GTK_EXPANDER (expander)),
+                                                         GTK_TYPE_LABEL)));
+  g_assert_nonnull (strstr (transcript, "C: AUTH"));
+  g_assert_nonnull (strstr (transcript, "S: 535"));
+  g_assert_null (strstr (transcript, "a wrong one"));
+  /* Nor its base64 forms, as AUTH LOGIN and AUTH PLAIN send it. */
+  g_assert_null (strstr (transcript, "YSB3cm9uZyBvbmU"));
+  g_assert_null (strstr (transcript, "AGJvYkBleGFtcGxlLnRlc3QAYSB3cm9uZyBvbmU"));
+  g_assert_null (strstr (transcript, "AGJvYgBhIHdyb25nIG9uZQ"));
+  g_assert_null (outcome.account);
+  g_assert_null (stored_account ("bob@example.test"));
+
+  gtk_window_destroy (window);
+}
+
+/* Each failure its own message, and the cursor in the field to fix. */
+static void
+test_failures_focus_the_field (void)
+{
+  const struct
+  {
+    const char *script;          /* after the certificate, for TLS servers */
+    gboolean    tls;
+    guint       security;        /* the Security row's choice */
+    const char *message;         /* in the message shown */
+    const char *field;           /* the row with the cursor */
+    const char *failed_step;
+  } cases[] = {
+    { "\"security\": \"none\"", FALSE, 1, "STARTTLS", "Security",
+      "Securing the connection (TLS)" },
+    { "\"auth_tls\": [\"GSSAPI\"]", TRUE, 0, "GSSAPI", "Authentication", "Signing in" },
+    { "\"at\": {\"auth\": \"534 5.7.9 Application-specific password required\"}", TRUE, 0,
+      "authorization code", "Password", "Signing in" },
+  };
+
+  if (!have_display ())
+    return;
+  reset_accounts ();
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Outcome) outcome = { 0 };
+      g_autoptr(FaultServer) server = NULL;
+      g_autofree char *cert = g_build_filename (certs_dir, "untrusted.pem", NULL);
+      g_autofree char *key = g_build_filename (certs_dir, "untrusted.key", NULL);
+      g_autofree char *script = NULL;
+      g_autofree char *message = NULL;
+      GtkWindow *window;
+
+      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, cases[i].script);
+      if (cases[i].tls)
+        script = g_strdup_printf ("{\"security\": \"tls\", \"cert\": \"%s\", \"key\": \"%s\", "
+                                  "\"users\": {\"gus@example.test\": \"pw\"}, %s}",
+                                  cert, key, cases[i].script);
+      else
+        script = g_strdup_printf ("{%s}", cases[i].script);
+      server = fault_server_start (script);
+
+      window = open_setup (NULL, NULL, &outcome);
+      adw_combo_row_set_selected (ADW_COMBO_ROW (get_row (window, "Security")), cases[i].security);
+      fill_loopback (window, "gus@example.test", "pw", server->port);
+      click (GTK_WIDGET (window), "_Add Account");
+      if (cases[i].tls)
+        trust_certificate ();
+      wait_until (has_message, window, "the failure");
+
+      message = message_text (window);
+      if (strstr (message, cases[i].message) == NULL)
+        g_error ("“%s” not in the message: %s", cases[i].message, message);
+      g_assert_true (focus_is_in (window, get_row (window, cases[i].field)));
+      g_assert_true (gtk_widget_has_css_class (get_row (window, cases[i].field), "error"));
+      g_assert_cmpstr (step_state (window, cases[i].failed_step), ==, "failed");
+      g_assert_null (outcome.account);
+      gtk_window_destroy (window);
+    }
+}
+
+/* Confirms "Save Without Verifying?" by its button. */
+static void
+save_without_verifying (GtkWindow *window)
+{
+  AdwMessageDialog *confirm;
+
+  click (GTK_WIDGET (window), "Save _Without Verifying…");
+  wait_until (message_dialog_shown, NULL, "the confirmation");
+  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==, "Save Without Verifying?");
+  g_assert_cmpstr (adw_message_dialog_get_default_response (confirm), ==, "cancel");
+  click (GTK_WIDGET (confirm), "_Save Anyway");
+}
+
+static void
+test_refused_then_save_unverified (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(SatchelAccount) stored = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *password = NULL;
+  GtkWindow *window;
+  guint16 port = closed_port ();
+
+  if (!have_display ())
+    return;
+  reset_accounts ();
+  window = open_setup (NULL, NULL, &outcome);
+  fill_loopback (window, "cy@example.test", "cy's password", port);
+  set_text (window, "Account Name", "Cy");
+  click (GTK_WIDGET (window), "_Add Account");
+  wait_until (has_message, window, "the failure");
+
+  /* Nothing listens there: the port is where to look. */
+  message = message_text (window);
+  g_assert_nonnull (strstr (message, "refused"));
+  g_assert_nonnull (strstr (message, "Check the host name and port"));
+  g_assert_true (focus_is_in (window, get_row (window, "Port")));
+  g_assert_cmpstr (step_state (window, "Connecting"), ==, "failed");
+  g_assert_null (outcome.account);
+
+  /* Saving anyway takes an explicit choice; then the window closes. */
+  save_without_verifying (window);
+  wait_until (was_saved, &outcome, "the account to be saved");
+  wait_until (was_destroyed, &outcome, "the window to close");
+  stored = stored_account ("Cy");
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (satchel_account_get_address (stored), ==, "cy@example.test");
+  g_assert_cmpuint (satchel_account_get_port (stored), ==, port);
+  g_assert_null (satchel_account_get_trust_fingerprint (stored));
+  password = stored_password (stored);
+  g_assert_cmpstr (password, ==, "cy's password");
+  g_assert_true (satchel_secret_clear_sync (stored, NULL, NULL));
+}
+
+static void
+test_name_taken (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(SatchelAccountStore) store = satchel_account_store_new (NULL);
+  g_autoptr(SatchelAccount) existing = satchel_account_new ("work");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  GtkWindow *window;
+
+  if (!have_display ())
+    return;
+  reset_accounts ();
+  satchel_account_set_address (existing, "dee@example.test");
+  satchel_account_set_host (existing, "smtp.example.test");
+  g_assert_true (satchel_account_store_add (store, existing, &error));
+  g_assert_no_error (error);
+
+  window = open_setup (NULL, NULL, &outcome);
+  fill_loopback (window, "dee@example.org", "pw", closed_port ());
+  set_text (window, "Account Name", "work");
+  gtk_widget_activate_action (GTK_WIDGET (window), "setup.save-unverified", NULL);
+  wait_until (message_dialog_shown, NULL, "the confirmation");
+  click (GTK_WIDGET (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "_Save Anyway");
+  wait_until (has_message, window, "the error");
+
+  message = message_text (window);
+  g_assert_nonnull (strstr (message, "An account named “work” exists already"));
+  g_assert_true (focus_is_in (window, get_row (window, "Account Name")));
+  g_assert_null (outcome.account);
+  gtk_window_destroy (window);
+}
+
+static void
+test_edit (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(SatchelAccountStore) store = satchel_account_store_new (NULL);
+  g_autoptr(SatchelAccount) existing = satchel_account_new ("home");
+  g_autoptr(SatchelAccount) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+  GtkWindow *window;
+
+  if (!have_display ())
+    return;
+  reset_accounts ();
+  satchel_account_set_address (existing, "eve@example.test");
+  satchel_account_set_host (existing, "smtp.example.test");
+  satchel_account_set_signature (existing, "Eve");
+  g_assert_true (satchel_account_store_add (store, existing, &error));
+  g_assert_no_error (error);
+  g_assert_true (satchel_secret_store_sync (existing, "kept password", NULL, &error));
+  g_assert_no_error (error);
+
+  window = open_setup (existing, NULL, &outcome);
+  g_assert_cmpstr (gtk_window_get_title (window), ==, "Edit Account");
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "_Save"));
+  g_assert_cmpstr (get_text (window, "SMTP Server"), ==, "smtp.example.test");
+  /* The name is the account's key: shown, not editable. */
+  g_assert_cmpstr (get_text (window, "Account Name"), ==, "home");
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (get_row (window, "Account Name"))));
+
+  set_text (window, "SMTP Server", "mail.example.test");
+  gtk_widget_activate_action (GTK_WIDGET (window), "setup.save-unverified", NULL);
+  wait_until (message_dialog_shown, NULL, "the confirmation");
+  click (GTK_WIDGET (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "_Save Anyway");
+  wait_until (was_saved, &outcome, "the account to be saved");
+  wait_until (was_destroyed, &outcome, "the window to close");
+
+  /* The new server, the rest as it was, and an empty password field
+   * kept the stored password. */
+  stored = stored_account ("home");
+  g_assert_cmpstr (satchel_account_get_host (stored), ==, "mail.example.test");
+  g_assert_cmpstr (satchel_account_get_signature (stored), ==, "Eve");
+  g_assert_cmpstr (satchel_account_get_id (stored), ==, satchel_account_get_id (existing));
+  password = stored_password (stored);
+  g_assert_cmpstr (password, ==, "kept password");
+  g_assert_true (satchel_secret_clear_sync (stored, NULL, NULL));
+}
+
+static void
+on_response (AdwMessageDialog *dialog,
+             const char       *response,
+             char            **out)
+{
+  *out = g_strdup (response);
+}
+
+static void
+collect_labels_with_text (GtkWidget  *widget,
+                          const char *text,
+                          GPtrArray  *found)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels_with_text (child, text, found);
+}
+
+/* (transfer container) every label showing exactly @text. */
+static GPtrArray *
+find_labels (GtkWidget  *widget,
+             const char *text)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_labels_with_text (widget, text, found);
+  return found;
+}
+
+static void
+test_certificate_changed (void)
+{
+  g_autofree char *path = g_build_filename (certs_dir, "untrusted.pem", NULL);
+  g_autofree char *old_pin = fingerprint_of ("good", FALSE);
+  g_autofree char *old_shown = fingerprint_of ("good", TRUE);
+  g_autofree char *new_shown = fingerprint_of ("untrusted", TRUE);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *response = NULL;
+  g_autoptr(GPtrArray) old_labels = NULL;
+  g_autoptr(GPtrArray) new_labels = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *old_label;
+  GtkWidget *new_label = NULL;
+  int old_column, old_row, new_column, new_row;
+
+  if (!have_display ())
+    return;
+  certificate = g_tls_certificate_new_from_file (path, &error);
+  g_assert_no_error (error);
+
+  dialog = ADW_MESSAGE_DIALOG (satchel_certificate_dialog_new (NULL, "localhost", 465, certificate,
+                                                               G_TLS_CERTIFICATE_UNKNOWN_CA,
+                                                               old_pin));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_response), &response);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_until (is_mapped, dialog, "the dialog");
+
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Server’s Certificate Changed");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“localhost” (port 465)"));
+  text = all_labels (GTK_WIDGET (dialog));
+  g_assert_nonnull (strstr (text, "Trusted before"));
+  g_assert_nonnull (strstr (text, "Presented now"));
+  /* Old and new side by side: one row of one grid, selectable. */
+  old_labels = find_labels (GTK_WIDGET (dialog), old_shown);
+  new_labels = find_labels (GTK_WIDGET (dialog), new_shown);
+  g_assert_cmpuint (old_labels->len, ==, 1);
+  old_label = old_labels->pdata[0];
+  for (guint i = 0; i < new_labels->len; i++)
+    if (gtk_widget_get_parent (new_labels->pdata[i]) == gtk_widget_get_parent (old_label))
+      new_label = new_labels->pdata[i];
+  g_assert_nonnull (new_label);
+  g_assert_true (gtk_widget_is_visible (old_label));
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (old_label)));
+  gtk_grid_query_child (GTK_GRID (gtk_widget_get_parent (old_label)), old_label,
+                        &old_column, &old_row, NULL, NULL);
+  gtk_grid_query_child (GTK_GRID (gtk_widget_get_parent (old_label)), new_label,
+                        &new_column, &new_row, NULL, NULL);
+  g_assert_cmpint (old_row, ==, new_row);
+  g_assert_cmpint (old_column, <, new_column);
+
+  /* Cancel is the default, and what Escape or closing answers. */
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "trust"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  gtk_window_close (GTK_WINDOW (dialog));
+  spin (20);
+  g_assert_cmpstr (response, ==, "cancel");
+}
+
+/* TRUE when a file under @dir holds @needle. */
+static gboolean
+tree_contains (const char *dir,
+               const char *needle)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (tree_contains (path, needle))
+            return TRUE;
+        }
+      else if (g_file_get_contents (path, &contents, &length, NULL) &&
+               g_strstr_len (contents, length, needle) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Runs in a subprocess whose session bus does not exist (main() points
+ * it nowhere): no Secret Service at all. */
+static void
+keyring_missing_subprocess (void)
+{
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(SatchelAccount) stored = NULL;
+  g_autofree char *message = NULL;
+  GtkWindow *window;
+
+  reset_accounts ();
+  window = open_setup (NULL, NULL, &outcome);
+  fill_loopback (window, "fay@example.test", "fay's unkept password", closed_port ());
+  gtk_widget_activate_action (GTK_WIDGET (window), "setup.save-unverified", NULL);
+  wait_until (message_dialog_shown, NULL, "the confirmation");
+  click (GTK_WIDGET (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "_Save Anyway");
+  wait_until (was_saved, &outcome, "the account to be saved");
+  spin (50);
+
+  /* Saved, said so in the window, which stays open to say it. */
+  stored = stored_account ("fay@example.test");
+  g_assert_nonnull (stored);
+  g_assert_false (outcome.destroyed);
+  message = message_text (window);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "saved without its password"));
+  g_assert_nonnull (strstr (message, "ask for the password when you send"));
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "_Close"));
+  /* Never written anywhere instead. */
+  g_assert_false (tree_contains (g_get_home_dir (), "fay's unkept password"));
+
+  click (GTK_WIDGET (window), "_Close");
+  wait_until (was_destroyed, &outcome, "the window to close");
+}
+
+static void
+test_keyring_missing (void)
+{
+  if (!have_display ())
+    return;
+  if (g_test_subprocess ())
+    {
+      keyring_missing_subprocess ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, (guint64) 2 * WAIT_SECONDS * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* The fault server's test certificates, made once. */
+static void
+make_certificates (const char *home)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "integration",
+                                                   "satchel_faultserver.py", NULL);
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  certs_dir = g_build_filename (home, "certs", NULL);
+  g_spawn_sync (NULL,
+                (char *[]) { (char *) "/usr/bin/python3", script, (char *) "--make-certs",
+                             certs_dir, NULL },
+                NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
+  g_autofree char *home = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* Private user folders, but not G_TEST_OPTION_ISOLATE_DIRS: that also
+   * hides the system MIME database GTK needs. The keyring stays the
+   * session's (build-aux/headless starts one). */
+  home = g_dir_make_tmp ("satchel-test-account-setup-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", home, TRUE);
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
+
+      g_setenv (vars[i], dir, TRUE);
+    }
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  /* Only the keyring test runs in a subprocess: give it no bus at all. */
+  if (g_test_subprocess ())
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/satchel-test-bus", TRUE);
+
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    {
+      get_application ();
+      if (!g_test_subprocess ())
+        make_certificates (home);
+    }
+
+  g_test_add_func ("/satchel/gui/account-setup/empty", test_empty);
+  g_test_add_func ("/satchel/gui/account-setup/discovery", test_discovery);
+  g_test_add_func ("/satchel/gui/account-setup/trust-and-save", test_trust_and_save);
+  g_test_add_func ("/satchel/gui/account-setup/wrong-password", test_wrong_password);
+  g_test_add_func ("/satchel/gui/account-setup/failures-focus-the-field",
+                   test_failures_focus_the_field);
+  g_test_add_func ("/satchel/gui/account-setup/refused-then-save-unverified",
+                   test_refused_then_save_unverified);
+  g_test_add_func ("/satchel/gui/account-setup/name-taken", test_name_taken);
+  g_test_add_func ("/satchel/gui/account-setup/edit", test_edit);
+  g_test_add_func ("/satchel/gui/account-setup/keyring-missing", test_keyring_missing);
+  g_test_add_func ("/satchel/gui/certificate-dialog/changed", test_certificate_changed);
+
+  status = g_test_run ();
+  if (application != NULL)
+    g_clear_object (&application);
+  return status;
+}
