@@ -15,6 +15,7 @@
 #include "satchel-account-setup.h"
 #include "satchel-contacts-window.h"
 #include "satchel-mime.h"
+#include "satchel-preferences-window.h"
 #include "satchel-resources.h"
 #include "satchel-scheduler.h"
 #include "satchel-window.h"
@@ -78,6 +79,7 @@ satchel_application_startup (GApplication *app)
                                          quit_accels);
   satchel_account_setup_install_action (GTK_APPLICATION (app));
   satchel_contacts_window_install_action (GTK_APPLICATION (app));
+  satchel_preferences_window_install_action (GTK_APPLICATION (app));
 
   /* The primary instance sends what is queued, by itself: now, when the
    * next retry is due, and when the network comes back. */
