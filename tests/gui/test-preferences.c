@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "satchel-account-setup.h"
 #include "satchel-account-store.h"
 #include "satchel-application.h"
 #include "satchel-certificate.h"
@@ -821,6 +822,57 @@ test_save_error (void)
   close_window (window);
 }
 
+/* Whether a field under @widget holds @text. */
+static gboolean
+has_editable_text (GtkWidget  *widget,
+                   const char *text)
+{
+  if (GTK_IS_EDITABLE (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_editable_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_setup_window (gpointer data)
+{
+  return find_toplevel (SATCHEL_TYPE_ACCOUNT_SETUP) != NULL;
+}
+
+static void
+test_server_settings (void)
+{
+  SatchelPreferencesWindow *window;
+  AdwPreferencesRow *row;
+  GtkWindow *setup;
+
+  if (!have_display ())
+    return;
+  write_accounts (accounts_ini);
+  window = open_window ();
+  g_assert_true (satchel_preferences_window_show_account (window, "work"));
+
+  /* The row says where the server is, and opens the setup window on
+   * this account, above the preferences. */
+  row = find_row (GTK_WIDGET (window), "_Server Settings…");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   "smtp.example.com:587 · STARTTLS");
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+  wait_for (has_setup_window, NULL);
+  setup = find_toplevel (SATCHEL_TYPE_ACCOUNT_SETUP);
+  g_assert_true (gtk_window_get_transient_for (setup) == GTK_WINDOW (window));
+  g_assert_true (gtk_window_get_modal (setup));
+  g_assert_true (has_editable_text (GTK_WIDGET (setup), "smtp.example.com"));
+
+  gtk_window_destroy (setup);
+  close_window (window);
+}
+
 static void
 test_set_default (void)
 {
@@ -1108,6 +1160,7 @@ main (int   argc,
   g_test_add_func ("/satchel/gui/preferences/reply-to", test_reply_to);
   g_test_add_func ("/satchel/gui/preferences/fields-saved", test_fields_saved);
   g_test_add_func ("/satchel/gui/preferences/save-error", test_save_error);
+  g_test_add_func ("/satchel/gui/preferences/server-settings", test_server_settings);
   g_test_add_func ("/satchel/gui/preferences/set-default", test_set_default);
   g_test_add_func ("/satchel/gui/preferences/remove", test_remove);
   g_test_add_func ("/satchel/gui/preferences/general", test_general);
