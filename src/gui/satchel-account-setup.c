@@ -242,6 +242,36 @@ fill_port (SatchelAccountSetup *self,
   self->filling--;
 }
 
+static SatchelSecurity
+get_security (SatchelAccountSetup *self)
+{
+  guint selected = adw_combo_row_get_selected (self->security_row);
+
+  return selected <= SATCHEL_SECURITY_NONE ? (SatchelSecurity) selected : SATCHEL_SECURITY_TLS;
+}
+
+/* What each choice means, under the row's title. */
+static void
+update_security_subtitle (SatchelAccountSetup *self)
+{
+  const char *subtitle;
+
+  switch (get_security (self))
+    {
+    case SATCHEL_SECURITY_STARTTLS:
+      subtitle = _("Encrypted after connecting, required");
+      break;
+    case SATCHEL_SECURITY_NONE:
+      subtitle = _("Not encrypted: only for a server on your own network");
+      break;
+    case SATCHEL_SECURITY_TLS:
+    default:
+      subtitle = _("Encrypted from the start (recommended)");
+      break;
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->security_row), subtitle);
+}
+
 static void
 fill_security (SatchelAccountSetup *self,
                SatchelSecurity      security)
@@ -249,14 +279,7 @@ fill_security (SatchelAccountSetup *self,
   self->filling++;
   adw_combo_row_set_selected (self->security_row, (guint) security);
   self->filling--;
-}
-
-static SatchelSecurity
-get_security (SatchelAccountSetup *self)
-{
-  guint selected = adw_combo_row_get_selected (self->security_row);
-
-  return selected <= SATCHEL_SECURITY_NONE ? (SatchelSecurity) selected : SATCHEL_SECURITY_TLS;
+  update_security_subtitle (self);
 }
 
 static void
@@ -308,6 +331,17 @@ keep_parent_alive (GtkWindow           *dialog,
                    SatchelAccountSetup *self)
 {
   g_object_set_data_full (G_OBJECT (dialog), "satchel-parent", g_object_ref (self), g_object_unref);
+}
+
+static void
+scroll_to_top (SatchelAccountSetup *self)
+{
+  /* AdwPreferencesPage 1.2 has no API for it: its child scrolls. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->page));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_SCROLLED_WINDOW (child))
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (child)), 0);
 }
 
 static void
@@ -968,7 +1002,9 @@ start_verification (SatchelAccountSetup *self,
   update_actions (self);
   reset_steps (self);
   gtk_widget_set_visible (GTK_WIDGET (self->verify_group), TRUE);
-  /* Scrolls the steps into view, and screen readers follow them. */
+  /* The steps are at the top of the page: in view, and screen readers
+   * follow them. */
+  scroll_to_top (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->step_rows[STEP_ROW_RESOLVE]));
 
   g_clear_object (&self->cancellable);
@@ -1304,6 +1340,7 @@ on_port_changed (SatchelAccountSetup *self)
 static void
 on_security_changed (SatchelAccountSetup *self)
 {
+  update_security_subtitle (self);
   if (self->filling > 0)
     return;
   self->edited |= FIELD_SECURITY;
@@ -1619,6 +1656,7 @@ satchel_account_setup_new (SatchelApplication *application,
       gtk_button_set_label (GTK_BUTTON (self->main_button), _("_Save"));
       /* The name is the account's key in accounts.ini and the outbox. */
       gtk_editable_set_editable (GTK_EDITABLE (self->name_row), FALSE);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->name_row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
                                      _("Password (leave empty to keep the saved one)"));
       adw_preferences_group_set_description (self->server_group, NULL);

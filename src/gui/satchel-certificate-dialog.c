@@ -22,7 +22,9 @@ struct _SatchelCertificateDialog
   char             *fingerprint;
 
   /* Template widgets */
+  GtkBox           *problems_box;
   GtkWidget        *changed_box;
+  GtkWidget        *advice_label;
   GtkLabel         *old_fingerprint_label;
   GtkLabel         *new_fingerprint_label;
   GtkLabel         *server_label;
@@ -45,38 +47,63 @@ set_value (GtkLabel   *label,
   gtk_label_set_text (label, value != NULL && *value != '\0' ? value : _("(not given)"));
 }
 
-/* The body: what happened, then each problem on its own line. */
+/* "AB:CD:…" in lines of @per_line bytes: a fingerprint people compare
+ * by eye, in columns that line up. */
 static char *
-build_body (const char           *host,
-            guint16               port,
-            GTlsCertificate      *certificate,
-            GTlsCertificateFlags  problems,
-            gboolean              changed)
+format_lines (const char *hex,
+              guint       per_line)
+{
+  g_autofree char *formatted = satchel_certificate_format_fingerprint (hex);
+  g_auto(GStrv) bytes = g_strsplit (formatted, ":", -1);
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; bytes[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (text, i % per_line == 0 ? '\n' : ':');
+      g_string_append (text, bytes[i]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* "it expired on …" as a sentence of its own. */
+static char *
+make_sentence (const char *fragment)
+{
+  gunichar first = g_utf8_get_char (fragment);
+  char head[8] = { 0 };
+
+  g_unichar_to_utf8 (g_unichar_totitle (first), head);
+  /* Translators: a sentence made of one problem of a certificate
+   * ("It expired on 2020-01-02"): put your language's full stop. */
+  return g_strdup_printf (_("%s%s."), head, g_utf8_next_char (fragment));
+}
+
+/* One line per problem, each with its warning sign. */
+static void
+add_problems (SatchelCertificateDialog *self,
+              const char               *host,
+              GTlsCertificate          *certificate,
+              GTlsCertificateFlags      problems)
 {
   g_auto(GStrv) reasons = satchel_certificate_describe_problems (certificate, host, problems);
-  GString *body = g_string_new (NULL);
-
-  if (changed)
-    /* Translators: %s is a host name, %u a port number. */
-    g_string_append_printf (body, _("The server “%s” (port %u) presented a different "
-                                    "certificate from the one this account trusts."),
-                            host, port);
-  else
-    /* Translators: %s is a host name, %u a port number. */
-    g_string_append_printf (body, _("The server “%s” (port %u) presented a certificate "
-                                    "that cannot be checked:"),
-                            host, port);
 
   for (guint i = 0; reasons != NULL && reasons[i] != NULL; i++)
-    /* Translators: one problem of the certificate, as a bulleted line. */
-    g_string_append_printf (body, _("\n• %s"), reasons[i]);
+    {
+      GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      g_autofree char *text = make_sentence (reasons[i]);
+      GtkWidget *label = gtk_label_new (text);
 
-  if (!changed)
-    g_string_append (body, _("\n\nTrust it only if you expected this, for example "
-                             "for a server of your own. Satchel will accept this "
-                             "exact certificate for this account, and no other."));
-
-  return g_string_free (body, FALSE);
+      gtk_widget_add_css_class (icon, "warning");
+      gtk_widget_set_valign (icon, GTK_ALIGN_START);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_box_append (GTK_BOX (line), icon);
+      gtk_box_append (GTK_BOX (line), label);
+      gtk_box_append (self->problems_box, line);
+    }
 }
 
 /* Overrides --------------------------------------------------------------- */
@@ -101,7 +128,9 @@ satchel_certificate_dialog_class_init (SatchelCertificateDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/satchel-certificate-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, SatchelCertificateDialog, problems_box);
   gtk_widget_class_bind_template_child (widget_class, SatchelCertificateDialog, changed_box);
+  gtk_widget_class_bind_template_child (widget_class, SatchelCertificateDialog, advice_label);
   gtk_widget_class_bind_template_child (widget_class, SatchelCertificateDialog, old_fingerprint_label);
   gtk_widget_class_bind_template_child (widget_class, SatchelCertificateDialog, new_fingerprint_label);
   gtk_widget_class_bind_template_child (widget_class, SatchelCertificateDialog, server_label);
@@ -152,10 +181,22 @@ satchel_certificate_dialog_new (GtkWindow            *parent,
   self->fingerprint = satchel_certificate_fingerprint (certificate);
 
   if (changed)
-    adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self),
-                                    _("The Server’s Certificate Changed"));
-  body = build_body (host, port, certificate, problems, changed);
+    {
+      adw_message_dialog_set_heading (ADW_MESSAGE_DIALOG (self),
+                                      _("The Server’s Certificate Changed"));
+      /* Translators: %s is a host name, %u a port number. */
+      body = g_strdup_printf (_("The server “%s” (port %u) presented a different "
+                                "certificate from the one this account trusts."),
+                              host, port);
+      gtk_widget_set_visible (self->advice_label, FALSE);
+    }
+  else
+    /* Translators: %s is a host name, %u a port number. */
+    body = g_strdup_printf (_("The server “%s” (port %u) presented a certificate "
+                              "that cannot be checked."),
+                            host, port);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
+  add_problems (self, host, certificate, problems);
 
   /* Translators: a host name and a port number, "smtp.example.com, port 465". */
   server = g_strdup_printf (_("%s, port %u"), host, port);
@@ -168,15 +209,16 @@ satchel_certificate_dialog_new (GtkWindow            *parent,
   set_value (self->not_before_label, not_before);
   not_after = satchel_certificate_dup_not_after (certificate);
   set_value (self->not_after_label, not_after);
-  formatted = satchel_certificate_format_fingerprint (self->fingerprint);
+  formatted = format_lines (self->fingerprint, 16);
   set_value (self->fingerprint_label, formatted);
 
   if (changed)
     {
-      g_autofree char *old_formatted = satchel_certificate_format_fingerprint (pinned_fingerprint);
+      g_autofree char *old_formatted = format_lines (pinned_fingerprint, 8);
+      g_autofree char *new_formatted = format_lines (self->fingerprint, 8);
 
       set_value (self->old_fingerprint_label, old_formatted);
-      set_value (self->new_fingerprint_label, formatted);
+      set_value (self->new_fingerprint_label, new_formatted);
       gtk_widget_set_visible (self->changed_box, TRUE);
     }
 
