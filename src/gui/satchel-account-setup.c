@@ -112,6 +112,7 @@ struct _SatchelAccountSetup
   GtkStack             *step_states[N_STEP_ROWS];
 
   /* Template widgets */
+  GtkWidget            *cancel_button;
   GtkWidget            *main_button;
   GtkSpinner           *busy_spinner;
   GtkRevealer          *message_revealer;
@@ -1052,6 +1053,8 @@ finish_saving (SatchelAccountSetup *self,
                SatchelAccount      *account,
                const GError        *keyring_error)
 {
+  g_autofree char *saved = NULL;
+
   self->saving = FALSE;
   g_signal_emit (self, signals[SAVED], 0, account);
   if (self->closed)
@@ -1065,10 +1068,13 @@ finish_saving (SatchelAccountSetup *self,
     }
 
   /* The account works without the keyring: sending asks each time. */
-  show_message (self, MESSAGE_WARNING, keyring_error->message,
-                _("The account is saved without its password. Satchel will ask "
-                  "for the password when you send."));
+  saved = g_strdup_printf (_("The account “%s” is saved without its password. Satchel "
+                             "will ask for the password when you send."),
+                           satchel_account_get_name (account));
+  show_message (self, MESSAGE_WARNING, saved, keyring_error->message);
   gtk_widget_set_visible (self->save_unverified_button, FALSE);
+  /* Nothing is left to cancel. */
+  gtk_widget_set_visible (self->cancel_button, FALSE);
   gtk_button_set_label (GTK_BUTTON (self->main_button), _("_Close"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->main_button), "window.close");
   /* Focus first: a focused entry made insensitive loses it badly. */
@@ -1571,6 +1577,7 @@ satchel_account_setup_class_init (SatchelAccountSetupClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/satchel-account-setup.ui");
+  gtk_widget_class_bind_template_child (widget_class, SatchelAccountSetup, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, SatchelAccountSetup, main_button);
   gtk_widget_class_bind_template_child (widget_class, SatchelAccountSetup, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, SatchelAccountSetup, message_revealer);

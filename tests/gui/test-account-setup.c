@@ -1385,7 +1385,9 @@ keyring_missing_subprocess (void)
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (message, "saved without its password"));
   g_assert_nonnull (strstr (message, "ask for the password when you send"));
+  g_assert_nonnull (strstr (message, "No keyring"));
   g_assert_nonnull (find_button (GTK_WIDGET (window), "_Close"));
+  g_assert_null (find_button (GTK_WIDGET (window), "_Cancel"));
   /* Never written anywhere instead. */
   g_assert_false (tree_contains (g_get_home_dir (), "fay's unkept password"));
 
