@@ -1314,57 +1314,54 @@ on_address_activated (SatchelAccountSetup *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
 }
 
+/* The user changed @field by hand: nothing fills it any more, its
+ * error mark goes, and (for server settings) what was verified no
+ * longer holds. FALSE when it was the window filling it. */
+static gboolean
+note_edit (SatchelAccountSetup *self,
+           Field                field,
+           gpointer             row)
+{
+  if (self->filling > 0)
+    return FALSE;
+  self->edited |= field;
+  set_field_error (GTK_WIDGET (row), FALSE);
+  if (field != FIELD_NAME)
+    invalidate (self);
+  return TRUE;
+}
+
 static void
 on_name_changed (SatchelAccountSetup *self)
 {
-  if (self->filling > 0)
-    return;
-  self->edited |= FIELD_NAME;
-  set_field_error (GTK_WIDGET (self->name_row), FALSE);
+  note_edit (self, FIELD_NAME, self->name_row);
 }
 
 static void
 on_host_changed (SatchelAccountSetup *self)
 {
-  if (self->filling > 0)
-    return;
-  self->edited |= FIELD_HOST;
-  set_field_error (GTK_WIDGET (self->host_row), FALSE);
-  invalidate (self);
+  note_edit (self, FIELD_HOST, self->host_row);
 }
 
 static void
 on_port_changed (SatchelAccountSetup *self)
 {
-  if (self->filling > 0)
-    return;
-  self->edited |= FIELD_PORT;
-  set_field_error (GTK_WIDGET (self->port_row), FALSE);
-  invalidate (self);
+  note_edit (self, FIELD_PORT, self->port_row);
 }
 
 static void
 on_security_changed (SatchelAccountSetup *self)
 {
   update_security_subtitle (self);
-  if (self->filling > 0)
-    return;
-  self->edited |= FIELD_SECURITY;
-  set_field_error (GTK_WIDGET (self->security_row), FALSE);
   /* The usual port of the new security, unless one was chosen. */
-  if ((self->edited & FIELD_PORT) == 0)
+  if (note_edit (self, FIELD_SECURITY, self->security_row) && (self->edited & FIELD_PORT) == 0)
     fill_port (self, satchel_security_default_port (get_security (self)));
-  invalidate (self);
 }
 
 static void
 on_username_changed (SatchelAccountSetup *self)
 {
-  if (self->filling > 0)
-    return;
-  self->edited |= FIELD_USERNAME;
-  set_field_error (GTK_WIDGET (self->username_row), FALSE);
-  invalidate (self);
+  note_edit (self, FIELD_USERNAME, self->username_row);
 }
 
 static void

@@ -1121,18 +1121,34 @@ test_failures_focus_the_field (void)
     }
 }
 
-/* Confirms "Save Without Verifying?" by its button. */
+/* Answers "Save Without Verifying?" with its Save Anyway button. */
 static void
-save_without_verifying (GtkWindow *window)
+confirm_saving_anyway (void)
 {
   AdwMessageDialog *confirm;
 
-  click (GTK_WIDGET (window), "Save _Without Verifying…");
   wait_until (message_dialog_shown, NULL, "the confirmation");
   confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==, "Save Without Verifying?");
   g_assert_cmpstr (adw_message_dialog_get_default_response (confirm), ==, "cancel");
   click (GTK_WIDGET (confirm), "_Save Anyway");
+}
+
+/* Saves without verifying as a person does after a failure: the button
+ * next to the message, then the confirmation. */
+static void
+save_without_verifying (GtkWindow *window)
+{
+  click (GTK_WIDGET (window), "Save _Without Verifying…");
+  confirm_saving_anyway ();
+}
+
+/* The same through the window's action, with no failure before. */
+static void
+save_unverified_now (GtkWindow *window)
+{
+  gtk_widget_activate_action (GTK_WIDGET (window), "setup.save-unverified", NULL);
+  confirm_saving_anyway ();
 }
 
 static void
@@ -1197,9 +1213,7 @@ test_name_taken (void)
   window = open_setup (NULL, NULL, &outcome);
   fill_loopback (window, "dee@example.org", "pw", closed_port ());
   set_text (window, "Account Name", "work");
-  gtk_widget_activate_action (GTK_WIDGET (window), "setup.save-unverified", NULL);
-  wait_until (message_dialog_shown, NULL, "the confirmation");
-  click (GTK_WIDGET (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "_Save Anyway");
+  save_unverified_now (window);
   wait_until (has_message, window, "the error");
 
   message = message_text (window);
@@ -1242,9 +1256,7 @@ test_edit (void)
   g_assert_true (focus_is_in (window, get_row (window, "SMTP Server")));
 
   set_text (window, "SMTP Server", "mail.example.test");
-  gtk_widget_activate_action (GTK_WIDGET (window), "setup.save-unverified", NULL);
-  wait_until (message_dialog_shown, NULL, "the confirmation");
-  click (GTK_WIDGET (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "_Save Anyway");
+  save_unverified_now (window);
   wait_until (was_saved, &outcome, "the account to be saved");
   wait_until (was_destroyed, &outcome, "the window to close");
 
@@ -1371,9 +1383,7 @@ keyring_missing_subprocess (void)
   reset_accounts ();
   window = open_setup (NULL, NULL, &outcome);
   fill_loopback (window, "fay@example.test", "fay's unkept password", closed_port ());
-  gtk_widget_activate_action (GTK_WIDGET (window), "setup.save-unverified", NULL);
-  wait_until (message_dialog_shown, NULL, "the confirmation");
-  click (GTK_WIDGET (find_toplevel (ADW_TYPE_MESSAGE_DIALOG)), "_Save Anyway");
+  save_unverified_now (window);
   wait_until (was_saved, &outcome, "the account to be saved");
   spin (50);
 
