@@ -1067,16 +1067,20 @@ test_failures_focus_the_field (void)
   const struct
   {
     const char *script;          /* after the certificate, for TLS servers */
+    const char *host;            /* NULL: the server's, 127.0.0.1 */
     gboolean    tls;
     guint       security;        /* the Security row's choice */
     const char *message;         /* in the message shown */
     const char *field;           /* the row with the cursor */
     const char *failed_step;
   } cases[] = {
-    { "\"security\": \"none\"", FALSE, 1, "STARTTLS", "Security",
+    /* .invalid never resolves (RFC 6761), online or not. */
+    { "\"security\": \"none\"", "nothere.invalid", FALSE, 0, "was not found", "SMTP Server",
+      "Looking up the server" },
+    { "\"security\": \"none\"", NULL, FALSE, 1, "STARTTLS", "Security",
       "Securing the connection (TLS)" },
-    { "\"auth_tls\": [\"GSSAPI\"]", TRUE, 0, "GSSAPI", "Authentication", "Signing in" },
-    { "\"at\": {\"auth\": \"534 5.7.9 Application-specific password required\"}", TRUE, 0,
+    { "\"auth_tls\": [\"GSSAPI\"]", NULL, TRUE, 0, "GSSAPI", "Authentication", "Signing in" },
+    { "\"at\": {\"auth\": \"534 5.7.9 Application-specific password required\"}", NULL, TRUE, 0,
       "authorization code", "Password", "Signing in" },
   };
 
@@ -1105,6 +1109,8 @@ test_failures_focus_the_field (void)
       window = open_setup (NULL, NULL, &outcome);
       adw_combo_row_set_selected (ADW_COMBO_ROW (get_row (window, "Security")), cases[i].security);
       fill_loopback (window, "gus@example.test", "pw", server->port);
+      if (cases[i].host != NULL)
+        set_text (window, "SMTP Server", cases[i].host);
       click (GTK_WIDGET (window), "_Add Account");
       if (cases[i].tls)
         trust_certificate ();
