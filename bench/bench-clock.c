@@ -188,6 +188,13 @@ bench_process_cpu_us (void)
          usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
 }
 
+gboolean
+bench_quit_idle (gpointer application)
+{
+  g_application_quit (G_APPLICATION (application));
+  return G_SOURCE_REMOVE;
+}
+
 guint64
 bench_peak_rss_kib (void)
 {

@@ -29,13 +29,13 @@ typedef struct
   gint64 main_us;
 } BenchLaunch;
 
-void    bench_launch_init       (BenchLaunch       *launch);
+void     bench_launch_init       (BenchLaunch       *launch);
 /* The origin of the reported times: the launcher's clock when it gave
  * one, else the kernel's start time. */
-gint64  bench_launch_origin     (const BenchLaunch *launch);
+gint64   bench_launch_origin     (const BenchLaunch *launch);
 /* Milliseconds from the origin to @time_us. */
-double  bench_launch_ms         (const BenchLaunch *launch,
-                                 gint64             time_us);
+double   bench_launch_ms         (const BenchLaunch *launch,
+                                  gint64             time_us);
 
 /* A window's first frame. */
 typedef struct
@@ -58,28 +58,31 @@ typedef void (*BenchFrameFunc) (GtkWindow        *window,
 /* Calls @func once, on the first GdkFrameClock "after-paint" of
  * @window after it was mapped: its first frame, drawn and handed to
  * the X server. */
-void    bench_watch_first_frame (GtkWindow         *window,
-                                 BenchFrameFunc     func,
-                                 gpointer           user_data);
+void     bench_watch_first_frame (GtkWindow         *window,
+                                  BenchFrameFunc     func,
+                                  gpointer           user_data);
 
 /* Prints the line "frame KEY=VALUE ..." that bench/run reads: each
  * time in ms from the origin (0 for an unknown one), and @frame's
  * figures. */
-void    bench_print_frame       (const BenchLaunch *launch,
-                                 gint64             startup_us,
-                                 gint64             window_us,
-                                 const BenchFrame  *frame);
+void     bench_print_frame       (const BenchLaunch *launch,
+                                  gint64             startup_us,
+                                  gint64             window_us,
+                                  const BenchFrame  *frame);
 
 /* The calling thread's CPU time and its time waiting for a CPU, in µs,
  * from @fd, an open /proc/thread-self/schedstat of that thread. */
-void    bench_read_schedstat    (int                fd,
-                                 gint64            *cpu_us,
-                                 gint64            *runq_us);
+void     bench_read_schedstat    (int                fd,
+                                  gint64            *cpu_us,
+                                  gint64            *runq_us);
 /* The user + system time of every thread of the process, in µs. */
-gint64  bench_process_cpu_us    (void);
+gint64   bench_process_cpu_us    (void);
+
+/* A GSourceFunc that quits @application (a GApplication). */
+gboolean bench_quit_idle         (gpointer           application);
 
 /* The peak resident set size of this process so far, in KiB (VmHWM
  * from /proc/self/status; 0 when unknown). */
-guint64 bench_peak_rss_kib      (void);
+guint64  bench_peak_rss_kib      (void);
 
 G_END_DECLS

@@ -273,15 +273,6 @@ on_send_progress (SatchelScheduler *scheduler,
   bench->total_bytes = total;
 }
 
-static gboolean
-quit_idle (gpointer user_data)
-{
-  Bench *bench = user_data;
-
-  g_application_quit (G_APPLICATION (bench->app));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 on_send_finished (SatchelScheduler *scheduler,
                   const char       *id,
@@ -300,7 +291,7 @@ on_send_finished (SatchelScheduler *scheduler,
       fail (bench, "the send failed: %s", error->message);
       return;
     }
-  g_idle_add (quit_idle, bench);
+  g_idle_add (bench_quit_idle, bench->app);
 }
 
 static int
@@ -462,7 +453,7 @@ on_first_frame (GtkWindow        *window,
   if (bench->send_mode)
     g_timeout_add (20, on_wait_attachments, bench);
   else
-    g_idle_add (quit_idle, bench);
+    g_idle_add (bench_quit_idle, bench->app);
 }
 
 static void

@@ -8,7 +8,8 @@
 /* The floor of compose-bench frame: the least a GTK 4 application can
  * do before its first frame. A unique application (registered on the
  * session bus, as Satchel is) opens one window with a header bar and a
- * label, prints the same "frame" line as compose-bench, and quits.
+ * label, prints the same "frame" line as compose-bench, and quits
+ * (with --stay, once the window is closed).
  * Built twice: hello-gtk (GtkApplication and GtkWindow, linked with
  * GTK only) and hello-adw (-DHELLO_ADW: AdwApplication, whose start-up
  * loads libadwaita's style sheet, and AdwApplicationWindow, as
@@ -33,19 +34,11 @@ typedef struct
 {
   BenchLaunch  launch;
   GApplication *app;
+  gboolean     stay;
   gint64       startup_us;
   gint64       window_us;
   BenchFrame   frame;
 } Hello;
-
-static gboolean
-quit_idle (gpointer user_data)
-{
-  Hello *hello = user_data;
-
-  g_application_quit (hello->app);
-  return G_SOURCE_REMOVE;
-}
 
 static void
 on_first_frame (GtkWindow        *window,
@@ -55,7 +48,8 @@ on_first_frame (GtkWindow        *window,
   Hello *hello = user_data;
 
   hello->frame = *frame;
-  g_idle_add (quit_idle, hello);
+  if (!hello->stay)
+    g_idle_add (bench_quit_idle, hello->app);
 }
 
 static void
@@ -99,6 +93,14 @@ main (int   argc,
   g_autoptr(GApplication) app = NULL;
 
   bench_launch_init (&hello.launch);
+  /* --stay: keep the window open (to look at it) until it is closed. */
+  if (argc > 1 && g_strcmp0 (argv[1], "--stay") == 0)
+    {
+      hello.stay = TRUE;
+      argv[1] = argv[0];
+      argv++;
+      argc--;
+    }
 
 #ifdef HELLO_ADW
   app = G_APPLICATION (adw_application_new (HELLO_ID, G_APPLICATION_DEFAULT_FLAGS));
