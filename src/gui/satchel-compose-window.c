@@ -1143,6 +1143,36 @@ on_image_chooser_response (GtkNativeDialog      *chooser,
   g_clear_object (&self->image_chooser);
 }
 
+/* The spinner's icon is the first SVG the process draws: loading it
+ * (and gdk-pixbuf's SVG loader with it) when Send is pressed stalls the
+ * main loop; after the first frame nobody waits for it. */
+static gboolean
+warm_spinner_idle (gpointer user_data)
+{
+  GtkWidget *widget = user_data;
+  g_autoptr(GtkIconPaintable) icon = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+
+  if (gtk_widget_get_root (widget) == NULL)
+    return G_SOURCE_REMOVE;
+  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
+                                     "process-working-symbolic", NULL, 16,
+                                     gtk_widget_get_scale_factor (widget),
+                                     GTK_TEXT_DIR_NONE, 0);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (GDK_PAINTABLE (icon), snapshot, 16, 16);
+  node = gtk_snapshot_free_to_node (snapshot);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_map (SatchelComposeWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_LOW, warm_spinner_idle, g_object_ref (self), g_object_unref);
+  g_signal_handlers_disconnect_by_func (self, on_map, NULL);
+}
+
 static gboolean
 on_close_request (SatchelComposeWindow *self)
 {
@@ -1506,6 +1536,7 @@ satchel_compose_window_init (SatchelComposeWindow *self)
   g_signal_connect_swapped (self->subject_entry, "changed", G_CALLBACK (on_subject_changed), self);
   g_signal_connect_swapped (self->attachment_list, "changed", G_CALLBACK (on_field_changed), self);
   g_signal_connect (self, "close-request", G_CALLBACK (on_close_request), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 
   gtk_drop_down_set_expression (self->from_dropdown,
                                 gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
