@@ -293,6 +293,30 @@ test_resolver_new (const char *domain,
   return G_RESOLVER (self);
 }
 
+static gboolean
+on_timeout (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @done says so; fails after WAIT_SECONDS. */
+static void
+wait_until (gboolean    (*done) (gpointer),
+            gpointer     data,
+            const char  *what)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add_seconds (WAIT_SECONDS, on_timeout, &expired);
+
+  while (!done (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  if (!done (data))
+    g_error ("gave up waiting for %s", what);
+}
+
 /* The scripted fault server, as a subprocess --------------------------- */
 
 typedef struct
@@ -335,10 +359,41 @@ fault_server_start (const char *script)
 }
 
 static void
+on_server_exited (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Stops the server; one that does not stop within the wait is killed,
+ * so that no test leaves a server behind. */
+static void
 fault_server_stop (FaultServer *server)
 {
+  gboolean exited = FALSE;
+  gboolean expired = FALSE;
+  guint id;
+
   g_subprocess_send_signal (server->process, SIGTERM);
-  g_subprocess_wait (server->process, NULL, NULL);
+  g_subprocess_wait_async (server->process, NULL, on_server_exited, &exited);
+  id = g_timeout_add_seconds (WAIT_SECONDS, on_timeout, &expired);
+  while (!exited && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  if (!exited)
+    {
+      g_subprocess_force_exit (server->process);
+      wait_until (is_true, &exited, "the fault server to be killed");
+    }
   g_object_unref (server->events);
   g_object_unref (server->process);
   g_free (server);
@@ -387,30 +442,6 @@ get_application (void)
   g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
   g_assert_no_error (error);
   return application;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so; fails after WAIT_SECONDS. */
-static void
-wait_until (gboolean    (*done) (gpointer),
-            gpointer     data,
-            const char  *what)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, on_timeout, &expired);
-
-  while (!done (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  if (!done (data))
-    g_error ("gave up waiting for %s", what);
 }
 
 static void
@@ -1444,6 +1475,25 @@ make_certificates (const char *home)
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK) && g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      dir = g_dir_open (path, 0, NULL);
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1495,5 +1545,6 @@ main (int   argc,
   status = g_test_run ();
   if (application != NULL)
     g_clear_object (&application);
+  remove_tree (home);
   return status;
 }
