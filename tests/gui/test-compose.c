@@ -347,11 +347,11 @@ test_window_size (void)
   window = new_window ();
   {
     gboolean rich = FALSE;
+    g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
+    GtkWidget *bold = NULL;
 
     g_object_get (window, "rich-text", &rich, NULL);
     g_assert_true (rich);
-    g_autoptr(GPtrArray) toggles = g_ptr_array_new ();
-    GtkWidget *bold = NULL;
 
     /* The formatting bar shows. */
     collect_widgets (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, toggles);
