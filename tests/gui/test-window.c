@@ -12,173 +12,644 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gui-testlib.h"
 #include "satchel-account-store.h"
 #include "satchel-application.h"
+#include "satchel-compose-window.h"
+#include "satchel-draft.h"
+#include "satchel-outbox-row.h"
 #include "satchel-paths.h"
+#include "satchel-sent.h"
 #include "satchel-window.h"
 
-/* Activates the real application and hands its window to @check once
- * it is mapped. */
-typedef void (*WindowCheck) (GtkWindow *window);
+/* One application for every test: registered, so that windows may join
+ * it, but never run; the tests iterate the main context themselves. */
+static SatchelApplication *application;
 
-typedef struct
+/* A port nothing listens on: sends there fail at once, "refused". */
+static guint16 closed_port;
+
+static SatchelApplication *
+get_application (void)
 {
-  GtkWindow   *window;
-  WindowCheck  check;
-} PendingCheck;
+  g_autoptr(GError) error = NULL;
 
-/* Runs the check from the main loop, once the window has been shown,
- * then quits the application. */
+  if (application != NULL)
+    return application;
+
+  application = satchel_application_new ();
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+
+  return application;
+}
+
+/* Fresh folders, the accounts the test wants read by the application. */
+static void
+reset (gboolean with_account)
+{
+  SatchelContext *context = satchel_application_get_context (get_application ());
+  g_autoptr(SatchelAccount) account = NULL;
+
+  gui_test_reset ();
+  if (with_account)
+    account = gui_test_add_account ("work", closed_port);
+  g_assert_true (satchel_account_store_load (satchel_context_get_accounts (context), NULL));
+}
+
 static gboolean
-run_check_idle (gpointer user_data)
+window_loaded (gpointer window)
 {
-  PendingCheck *pending = user_data;
-  GApplication *app = G_APPLICATION (gtk_window_get_application (pending->window));
-
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (pending->window)));
-  pending->check (pending->window);
-  g_application_quit (app);
-  g_free (pending);
-
-  return G_SOURCE_REMOVE;
+  return satchel_window_is_loaded (window);
 }
 
-static void
-on_activate_after (GApplication *app,
-                   gpointer      user_data)
+static SatchelWindow *
+open_window (void)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  PendingCheck *pending = g_new0 (PendingCheck, 1);
+  SatchelWindow *window = satchel_window_new (get_application ());
 
-  g_assert_nonnull (window);
-  g_assert_true (SATCHEL_IS_WINDOW (window));
-  pending->window = window;
-  pending->check = (WindowCheck) user_data;
-  g_idle_add (run_check_idle, pending);
+  gtk_window_present (GTK_WINDOW (window));
+  gui_test_wait_for (window_loaded, window, 30);
+  gui_test_wait_for ((gboolean (*) (gpointer)) gtk_widget_get_mapped, window, 30);
+
+  return window;
 }
 
-static void
-run_app (WindowCheck check)
+static guint
+n_items (SatchelWindow *window,
+         const char    *list)
 {
-  g_autoptr(SatchelApplication) app = satchel_application_new ();
-  char *argv[] = { (char *) "satchel", NULL };
-
-  /* Not unique: each test runs its own instance. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_after), check);
-  g_assert_cmpint (g_application_run (G_APPLICATION (app), 1, argv), ==, 0);
+  return g_list_model_get_n_items (satchel_window_get_list (window, list));
 }
 
-static AdwStatusPage *
-find_status_page (GtkWidget *widget)
+static SatchelOutboxRow *
+find_row (SatchelWindow *window,
+          const char    *id)
 {
-  if (ADW_IS_STATUS_PAGE (widget))
-    return ADW_STATUS_PAGE (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwStatusPage *page = find_status_page (child);
-
-      if (page != NULL)
-        return page;
-    }
+  /* Rows are siblings in the outbox list. */
+  for (GtkWidget *row = gui_test_find_widget (GTK_WIDGET (window), SATCHEL_TYPE_OUTBOX_ROW);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (SATCHEL_IS_OUTBOX_ROW (row) &&
+        g_strcmp0 (satchel_outbox_item_get_id (satchel_outbox_row_get_item (SATCHEL_OUTBOX_ROW (row))),
+                   id) == 0)
+      return SATCHEL_OUTBOX_ROW (row);
 
   return NULL;
 }
 
 static void
-check_no_account (GtkWindow *window)
+write_sent (const char *name,
+            const char *subject)
 {
-  AdwStatusPage *page = find_status_page (GTK_WIDGET (window));
+  g_autofree char *dir = satchel_paths_sent_dir ();
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *text = NULL;
 
-  g_assert_cmpstr (gtk_window_get_title (window), ==, "Satchel");
-  g_assert_nonnull (page);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
-  g_assert_nonnull (strstr (adw_status_page_get_description (page), "satchel-cli account add"));
+  g_assert_true (satchel_paths_ensure_dir (dir, NULL));
+  text = g_strdup_printf ("From: Me <me@example.com>\r\nTo: Carol <carol@example.com>\r\n"
+                          "Subject: %s\r\nDate: Mon, 02 Nov 2026 09:00:00 +0000\r\n\r\nHi.\r\n",
+                          subject);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static char *
+save_draft (const char *subject,
+            const char *to)
+{
+  g_autoptr(SatchelDraftStore) store = satchel_draft_store_new (NULL);
+  g_autoptr(SatchelDraft) draft = satchel_draft_new ();
+  g_autoptr(GError) error = NULL;
+
+  satchel_draft_set_subject (draft, subject);
+  satchel_draft_set_to (draft, to);
+  satchel_draft_set_body (draft, "Draft text.");
+  g_assert_true (satchel_draft_store_save (store, draft, &error));
+  g_assert_no_error (error);
+
+  return g_strdup (satchel_draft_get_id (draft));
 }
 
 static void
-check_one_account (GtkWindow *window)
+activate (SatchelWindow *window,
+          const char    *action,
+          const char    *id)
 {
-  AdwStatusPage *page = find_status_page (GTK_WIDGET (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, "s", id));
+}
 
-  g_assert_cmpstr (adw_status_page_get_description (page), ==,
-                   "1 account is ready to send.");
+static AdwMessageDialog *
+wait_for_dialog (SatchelWindow *window)
+{
+  GtkWindow *dialog = NULL;
+
+  for (guint i = 0; i < 100 && dialog == NULL; i++)
+    {
+      gui_test_spin (20);
+      dialog = gui_test_find_dialog (GTK_WINDOW (window), ADW_TYPE_MESSAGE_DIALOG);
+    }
+  g_assert_nonnull (dialog);
+
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+/* Tests -------------------------------------------------------------------- */
+
+static gboolean
+is_unmapped (gpointer widget)
+{
+  return !gtk_widget_get_mapped (widget);
+}
+
+/* The first run: no account, a page that leads into account setup. */
+static void
+test_window_first_run (void)
+{
+  SatchelWindow *window;
+  GtkWidget *status;
+  GtkWidget *button;
+  guint n_windows;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (FALSE);
+
+  window = open_window ();
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Satchel");
+  status = gui_test_find_widget (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_get_mapped (status));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "Welcome to Satchel");
+
+  button = adw_status_page_get_child (ADW_STATUS_PAGE (status));
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Add an Account");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.add-account");
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  /* It opens the account setup window. */
+  n_windows = g_list_length (gtk_application_get_windows (GTK_APPLICATION (application)));
+  g_signal_emit_by_name (button, "clicked");
+  gui_test_spin (200);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (application))),
+                    ==, n_windows + 1);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
+    if (l->data != (gpointer) window)
+      {
+        gtk_window_destroy (l->data);
+        break;
+      }
+
+  /* Once there is an account, the lists. */
+  {
+    g_autoptr(SatchelAccount) account = gui_test_add_account ("work", closed_port);
+    SatchelContext *context = satchel_application_get_context (application);
+
+    g_assert_true (satchel_account_store_load (satchel_context_get_accounts (context), NULL));
+    gui_test_wait_for (is_unmapped, status, 30);
+    g_assert_cmpstr (satchel_window_get_page (window), ==, "drafts");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Each list shows what its folder holds. */
+static void
+test_window_lists (void)
+{
+  g_autoptr(SatchelOutboxItem) queued = NULL;
+  g_autoptr(SatchelOutboxItem) failed = NULL;
+  g_autoptr(SatchelOutboxItem) held = NULL;
+  g_autofree char *draft_a = NULL;
+  g_autofree char *draft_b = NULL;
+  SatchelWindow *window;
+  SatchelOutboxRow *row;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (TRUE);
+
+  queued = gui_test_queue ("work", "Waiting for a retry", 0, 0);
+  gui_test_set_state (satchel_outbox_item_get_id (queued), SATCHEL_OUTBOX_QUEUED,
+                      "Could not connect to 127.0.0.1: Connection refused.");
+  failed = gui_test_queue ("work", "Refused by the server", 0, 0);
+  gui_test_set_state (satchel_outbox_item_get_id (failed), SATCHEL_OUTBOX_FAILED,
+                      "The server refused the message. The server said: “550 5.7.1 Relaying denied”");
+  held = gui_test_queue ("work", "Still held", now + 3600, 0);
+  draft_a = save_draft ("Plans for Friday", "ann@example.com");
+  draft_b = save_draft ("", "");
+  write_sent ("20261102T090000-abc.eml", "Minutes of the meeting");
+
+  window = open_window ();
+  g_assert_cmpuint (n_items (window, "outbox"), ==, 3);
+  g_assert_cmpuint (n_items (window, "drafts"), ==, 2);
+  g_assert_cmpuint (n_items (window, "sent"), ==, 1);
+
+  /* What the user reads. */
+  satchel_window_set_page (window, "outbox");
+  gui_test_spin (100);
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "550 5.7.1 Relaying denied"));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "Waiting to try again at"));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "Leaves at"));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "To bob@example.com"));
+  row = find_row (window, satchel_outbox_item_get_id (failed));
+  g_assert_nonnull (row);
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (row), "1 attempt"));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (row), "Refused by the server"));
+
+  satchel_window_set_page (window, "drafts");
+  gui_test_spin (100);
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "Plans for Friday"));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "To ann@example.com"));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "(No subject)"));
+
+  satchel_window_set_page (window, "sent");
+  gui_test_spin (100);
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "Minutes of the meeting"));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "Carol <carol@example.com>"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 static gboolean
-have_display (void)
+has_n_sent (gpointer window)
 {
-  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
-    return TRUE;
-
-  g_test_skip ("no display: run under build-aux/headless");
-  return FALSE;
+  return n_items (window, "sent") == 2;
 }
 
-/* Each test starts without accounts. */
-static void
-reset_accounts (void)
+static gboolean
+has_no_drafts (gpointer window)
 {
-  g_autofree char *path = satchel_paths_accounts_file ();
-
-  g_assert_true (g_remove (path) == 0 || errno == ENOENT);
+  return n_items (window, "drafts") == 0;
 }
 
-static void
-test_window_no_account (void)
+static gboolean
+has_one_outbox (gpointer window)
 {
-  if (!have_display ())
+  return n_items (window, "outbox") == 1;
+}
+
+/* The lists follow their folders, whoever changes them (satchel-cli,
+ * another window). */
+static void
+test_window_follows_folders (void)
+{
+  g_autoptr(SatchelDraftStore) store = satchel_draft_store_new (NULL);
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autofree char *draft = NULL;
+  SatchelWindow *window;
+
+  if (!gui_test_have_display ())
     return;
-  reset_accounts ();
-  run_app (check_no_account);
+  reset (TRUE);
+  write_sent ("20261101T090000-one.eml", "First");
+  draft = save_draft ("Soon gone", "");
+
+  window = open_window ();
+  g_assert_cmpuint (n_items (window, "sent"), ==, 1);
+  g_assert_cmpuint (n_items (window, "drafts"), ==, 1);
+  g_assert_cmpuint (n_items (window, "outbox"), ==, 0);
+
+  write_sent ("20261102T090000-two.eml", "Second");
+  gui_test_wait_for (has_n_sent, window, 30);
+  g_assert_true (satchel_draft_store_remove (store, draft, NULL));
+  gui_test_wait_for (has_no_drafts, window, 30);
+  item = gui_test_queue ("work", "Queued elsewhere", g_get_real_time () / G_USEC_PER_SEC + 3600, 0);
+  gui_test_wait_for (has_one_outbox, window, 30);
+
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-test_window_one_account (void)
+typedef struct
 {
+  char     *id;
+  guint     attempts;
+} AttemptWait;
+
+static gboolean
+attempted (gpointer user_data)
+{
+  AttemptWait *wait = user_data;
+  g_autoptr(SatchelOutboxItem) item = gui_test_lookup (wait->id);
+
+  return item != NULL && satchel_outbox_item_get_attempts (item) >= wait->attempts &&
+         satchel_outbox_item_get_state (item) != SATCHEL_OUTBOX_SENDING;
+}
+
+/* Retry makes a failed message due now and sends it: here the server
+ * is down again, so it is tried once more and waits for the next
+ * retry. */
+static void
+test_window_retry (void)
+{
+  g_autoptr(SatchelOutboxItem) failed = NULL;
+  g_autoptr(SatchelOutboxItem) after = NULL;
+  SatchelWindow *window;
+  AttemptWait wait = { 0 };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (TRUE);
+  failed = gui_test_queue ("work", "Try me again", 0, 0);
+  gui_test_set_state (satchel_outbox_item_get_id (failed), SATCHEL_OUTBOX_FAILED, "Earlier failure.");
+
+  window = open_window ();
+  activate (window, "outbox.retry", satchel_outbox_item_get_id (failed));
+
+  wait.id = (char *) satchel_outbox_item_get_id (failed);
+  wait.attempts = 2;
+  gui_test_wait_for (attempted, &wait, 60);
+  after = gui_test_lookup (wait.id);
+  g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_QUEUED);
+  g_assert_nonnull (strstr (satchel_outbox_item_get_last_error (after), "127.0.0.1"));
+  g_assert_cmpint (satchel_outbox_item_get_next_attempt (after), >,
+                   g_get_real_time () / G_USEC_PER_SEC);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GuiTestNotification *
+wait_for_notification (const char *note_id,
+                       gboolean    (*check) (GuiTestNotification *))
+{
+  GuiTestNotification *notification = NULL;
+
+  for (guint i = 0; i < 1500; i++)
+    {
+      notification = gui_test_notification_lookup (note_id);
+      if (notification != NULL && check (notification))
+        return notification;
+      gui_test_spin (20);
+    }
+  g_assert_nonnull (notification);
+  g_assert_true (check (notification));
+
+  return notification;
+}
+
+static gboolean
+is_failure (GuiTestNotification *notification)
+{
+  return g_strcmp0 (notification->title, "Message Not Sent") == 0;
+}
+
+static gboolean
+is_success (GuiTestNotification *notification)
+{
+  return g_strcmp0 (notification->title, "Message Sent") == 0;
+}
+
+/* Results that arrive while no window is on screen come as desktop
+ * notifications, one per message: a failure with Retry, withdrawn when
+ * the message later leaves. */
+static void
+test_window_notifications (void)
+{
+  g_autoptr(GuiTestServer) server = NULL;
+  g_autoptr(SatchelOutboxItem) item = NULL;
   g_autoptr(SatchelAccountStore) store = satchel_account_store_new (NULL);
-  g_autoptr(SatchelAccount) account = satchel_account_new ("work");
+  g_autoptr(SatchelAccount) account = NULL;
+  g_autoptr(GVariant) button = NULL;
+  g_autoptr(GVariant) target = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *note_id = NULL;
+  GuiTestNotification *failure;
+  GuiTestNotification *success;
+  SatchelWindow *window;
+  const char *action = NULL;
+  const char *id;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
-  reset_accounts ();
-  satchel_account_set_address (account, "me@example.com");
-  satchel_account_set_host (account, "smtp.example.com");
-  satchel_account_store_add (store, account, &error);
+  reset (TRUE);
+  item = gui_test_queue ("work", "Off screen", 0, 0);
+  id = satchel_outbox_item_get_id (item);
+  gui_test_set_state (id, SATCHEL_OUTBOX_QUEUED, NULL);
+  note_id = g_strconcat ("send-", id, NULL);
+
+  window = open_window ();
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  g_assert_true (satchel_application_retry_now (application, id, &error));
   g_assert_no_error (error);
 
-  run_app (check_one_account);
+  failure = wait_for_notification (note_id, is_failure);
+  g_assert_nonnull (strstr (failure->body, "Off screen"));
+  g_assert_nonnull (strstr (failure->body, "127.0.0.1"));
+  g_assert_false (failure->withdrawn);
+  g_assert_cmpuint (g_variant_n_children (failure->buttons), ==, 1);
+  button = g_variant_get_child_value (failure->buttons, 0);
+  g_assert_true (g_variant_lookup (button, "action", "&s", &action));
+  g_assert_cmpstr (action, ==, "app.retry-send");
+  target = g_variant_lookup_value (button, "target", G_VARIANT_TYPE_STRING);
+  g_assert_cmpstr (g_variant_get_string (target, NULL), ==, id);
+
+  /* The server is back (the account points at it now): Retry sends it,
+   * and the failure goes away. */
+  server = gui_test_server_start ("{\"security\": \"none\", \"auth_clear\": []}");
+  g_assert_true (satchel_account_store_load (store, NULL));
+  account = satchel_account_store_lookup (store, "work");
+  satchel_account_set_port (account, gui_test_server_port (server));
+  g_assert_true (satchel_account_store_update (store, account, &error));
+  g_assert_no_error (error);
+  g_assert_true (satchel_application_retry_now (application, id, &error));
+
+  success = wait_for_notification (note_id, is_success);
+  g_assert_true (failure->withdrawn);
+  g_assert_cmpstr (success->body, ==, "Off screen");
+  g_assert_false (success->withdrawn);
+  g_assert_true (satchel_sent_contains (NULL, id));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* When the server may already have the message, Retry asks first; only
+ * "Send Again" sends it. */
+static void
+test_window_retry_unknown_asks (void)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(SatchelOutboxItem) after = NULL;
+  AdwMessageDialog *dialog;
+  SatchelWindow *window;
+  AttemptWait wait = { 0 };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (TRUE);
+  item = gui_test_queue ("work", "Maybe delivered", 0, 0);
+  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_UNKNOWN, "Lost.");
+
+  window = open_window ();
+  activate (window, "outbox.retry", satchel_outbox_item_get_id (item));
+  dialog = wait_for_dialog (window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send Again?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "may already have it"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  adw_message_dialog_response (dialog, "cancel");
+  gui_test_spin (300);
+  after = gui_test_lookup (satchel_outbox_item_get_id (item));
+  g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_UNKNOWN);
+  g_clear_object (&after);
+
+  activate (window, "outbox.retry", satchel_outbox_item_get_id (item));
+  dialog = wait_for_dialog (window);
+  adw_message_dialog_response (dialog, "send");
+  wait.id = (char *) satchel_outbox_item_get_id (item);
+  wait.attempts = 2;
+  gui_test_wait_for (attempted, &wait, 60);
+  after = gui_test_lookup (wait.id);
+  g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_QUEUED);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+has_empty_outbox (gpointer window)
+{
+  return n_items (window, "outbox") == 0;
+}
+
+/* Discard asks, then removes the message for good. */
+static void
+test_window_discard (void)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(SatchelOutboxItem) after = NULL;
+  AdwMessageDialog *dialog;
+  SatchelWindow *window;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (TRUE);
+  item = gui_test_queue ("work", "Not worth sending", 0, 0);
+  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_FAILED, "No.");
+
+  window = open_window ();
+  activate (window, "outbox.discard", satchel_outbox_item_get_id (item));
+  dialog = wait_for_dialog (window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Discard Message?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Not worth sending"));
+  adw_message_dialog_response (dialog, "cancel");
+  gui_test_spin (300);
+  after = gui_test_lookup (satchel_outbox_item_get_id (item));
+  g_assert_nonnull (after);
+
+  activate (window, "outbox.discard", satchel_outbox_item_get_id (item));
+  dialog = wait_for_dialog (window);
+  adw_message_dialog_response (dialog, "discard");
+  gui_test_wait_for (has_empty_outbox, window, 30);
+  g_clear_object (&after);
+  after = gui_test_lookup (satchel_outbox_item_get_id (item));
+  g_assert_null (after);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A draft opens in a compose window; Delete asks, then removes it. */
+static void
+test_window_drafts (void)
+{
+  g_autofree char *id = NULL;
+  g_autoptr(SatchelDraftStore) store = satchel_draft_store_new (NULL);
+  g_autoptr(SatchelDraft) gone = NULL;
+  SatchelComposeWindow *compose = NULL;
+  GtkListBoxRow *row;
+  AdwMessageDialog *dialog;
+  SatchelWindow *window;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (TRUE);
+  id = save_draft ("Half written", "dan@example.com");
+
+  window = open_window ();
+  satchel_window_set_page (window, "drafts");
+  gui_test_spin (100);
+  row = GTK_LIST_BOX_ROW (gui_test_find_widget (GTK_WIDGET (window), ADW_TYPE_ACTION_ROW));
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
+  gui_test_spin (300);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (application)); l != NULL; l = l->next)
+    if (SATCHEL_IS_COMPOSE_WINDOW (l->data))
+      compose = l->data;
+  g_assert_nonnull (compose);
+  g_assert_cmpstr (satchel_draft_get_id (satchel_compose_window_get_draft (compose)), ==, id);
+  g_assert_cmpstr (satchel_draft_get_subject (satchel_compose_window_get_draft (compose)), ==,
+                   "Half written");
+  gtk_window_destroy (GTK_WINDOW (compose));
+
+  activate (window, "drafts.delete", id);
+  dialog = wait_for_dialog (window);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete Draft?");
+  adw_message_dialog_response (dialog, "delete");
+  gui_test_wait_for (has_no_drafts, window, 30);
+  gone = satchel_draft_store_load (store, id, NULL);
+  g_assert_null (gone);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The window remembers its size: what it had when it was closed is
+ * what the next one starts with. */
+static void
+test_window_size_saved (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  SatchelWindow *window;
+  gboolean closed = TRUE;
+  int width, height;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (TRUE);
+
+  /* As if the user had made it this size (a window on screen takes the
+   * size the window manager gives it). */
+  window = satchel_window_new (get_application ());
+  gtk_window_set_default_size (GTK_WINDOW (window), 930, 710);
+  g_signal_emit_by_name (window, "close-request", &closed);
+  g_assert_false (closed);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 930);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 710);
+
+  window = open_window ();
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 930);
+  g_assert_cmpint (height, ==, 710);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
-  g_autofree char *home = NULL;
-  g_autoptr(GError) error = NULL;
+  int status;
 
-  /* Private user folders, but not G_TEST_OPTION_ISOLATE_DIRS: that also
-   * hides the system data folders, and with them the MIME database GTK
-   * needs to load the application's SVG icon. */
-  home = g_dir_make_tmp ("satchel-test-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_setenv (vars[i], dir, TRUE);
-    }
-
+  gui_test_init_env ("test-window");
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/satchel/gui/window/no-account", test_window_no_account);
-  g_test_add_func ("/satchel/gui/window/one-account", test_window_one_account);
+  closed_port = gui_test_closed_port ();
+  gui_test_notifications_start ();
 
-  return g_test_run ();
+  g_test_add_func ("/satchel/gui/window/first-run", test_window_first_run);
+  g_test_add_func ("/satchel/gui/window/lists", test_window_lists);
+  g_test_add_func ("/satchel/gui/window/follows-folders", test_window_follows_folders);
+  g_test_add_func ("/satchel/gui/window/retry", test_window_retry);
+  g_test_add_func ("/satchel/gui/window/notifications", test_window_notifications);
+  g_test_add_func ("/satchel/gui/window/retry-unknown-asks", test_window_retry_unknown_asks);
+  g_test_add_func ("/satchel/gui/window/discard", test_window_discard);
+  g_test_add_func ("/satchel/gui/window/drafts", test_window_drafts);
+  g_test_add_func ("/satchel/gui/window/size-saved", test_window_size_saved);
+
+  status = g_test_run ();
+  g_clear_object (&application);
+
+  return status;
 }

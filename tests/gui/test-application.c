@@ -1,0 +1,831 @@
+/* test-application.c
+ *
+ * Copyright 2026 The Satchel authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gui-testlib.h"
+#include "satchel-account-store.h"
+#include "satchel-application.h"
+#include "satchel-attach-consent.h"
+#include "satchel-compose-window.h"
+#include "satchel-draft.h"
+#include "satchel-error.h"
+#include "satchel-outbox-row.h"
+#include "satchel-password-dialog.h"
+#include "satchel-paths.h"
+#include "satchel-secret.h"
+#include "satchel-sent.h"
+#include "satchel-window.h"
+
+/* Each test runs a real SatchelApplication (its own instance, not
+ * unique) with g_application_run(), does its part from the main loop,
+ * and ends when the application quits by itself: that is how quitting
+ * with a message in its undo time, and staying alive while sending,
+ * are checked. */
+typedef void (*AppStep) (SatchelApplication *app,
+                         gpointer            data);
+
+typedef struct
+{
+  AppStep   step;
+  gpointer  data;
+  gboolean  ran;
+} Run;
+
+static guint16 closed_port;
+
+static gboolean
+on_watchdog (gpointer user_data)
+{
+  g_error ("the application did not quit in time");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+run_step_idle (gpointer user_data)
+{
+  Run *run = user_data;
+  SatchelApplication *app = SATCHEL_APPLICATION (g_application_get_default ());
+
+  run->ran = TRUE;
+  run->step (app, run->data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Startup comes first; the command line (or activation) is handled
+ * before the main loop runs, so the step sees its result. */
+static void
+on_startup (GApplication *app,
+            Run          *run)
+{
+  g_idle_add (run_step_idle, run);
+}
+
+/* Runs the application with @argv (NULL: none) and @step; returns its
+ * exit status once it has quit. */
+static int
+run_app (const char * const *argv,
+         AppStep             step,
+         gpointer            data)
+{
+  g_autoptr(SatchelApplication) app = satchel_application_new ();
+  const char *no_args[] = { "satchel", NULL };
+  Run run = { step, data, FALSE };
+  guint watchdog;
+  int status;
+
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) |
+                           G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "startup", G_CALLBACK (on_startup), &run);
+
+  watchdog = g_timeout_add_seconds (120, on_watchdog, NULL);
+  if (argv == NULL)
+    argv = no_args;
+  status = g_application_run (G_APPLICATION (app), g_strv_length ((char **) argv), (char **) argv);
+  g_source_remove (watchdog);
+
+  g_assert_true (run.ran);
+  return status;
+}
+
+static void
+reset (guint16 port)
+{
+  g_autoptr(SatchelAccount) account = NULL;
+
+  gui_test_reset ();
+  account = gui_test_add_account ("work", port);
+}
+
+static char *
+save_draft (const char *subject)
+{
+  g_autoptr(SatchelDraftStore) store = satchel_draft_store_new (NULL);
+  g_autoptr(SatchelDraft) draft = satchel_draft_new ();
+  g_autoptr(GError) error = NULL;
+
+  satchel_draft_set_subject (draft, subject);
+  satchel_draft_set_to (draft, "bob@example.com");
+  satchel_draft_set_body (draft, "Hello Bob.");
+  g_assert_true (satchel_draft_store_save (store, draft, &error));
+  g_assert_no_error (error);
+
+  return g_strdup (satchel_draft_get_id (draft));
+}
+
+static gboolean
+draft_exists (const char *id)
+{
+  g_autoptr(SatchelDraftStore) store = satchel_draft_store_new (NULL);
+  g_autoptr(SatchelDraft) draft = satchel_draft_store_load (store, id, NULL);
+
+  return draft != NULL;
+}
+
+static SatchelComposeWindow *
+find_compose (SatchelApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SATCHEL_IS_COMPOSE_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static AdwMessageDialog *
+wait_for_dialog (GtkWindow *parent,
+                 GType      type)
+{
+  GtkWindow *dialog = NULL;
+
+  for (guint i = 0; i < 250 && dialog == NULL; i++)
+    {
+      gui_test_spin (20);
+      dialog = gui_test_find_dialog (parent, type);
+    }
+  g_assert_nonnull (dialog);
+
+  return ADW_MESSAGE_DIALOG (dialog);
+}
+
+static char *
+queued_drafts_file (void)
+{
+  g_autofree char *state = satchel_paths_state_dir ();
+  g_autofree char *path = g_build_filename (state, "queued-drafts.ini", NULL);
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return g_strdup ("");
+  return g_steal_pointer (&text);
+}
+
+/* Undo ------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *outbox_id;
+  char *draft_id;
+} Handed;
+
+static void
+step_undo (SatchelApplication *app,
+           gpointer            data)
+{
+  Handed *handed = data;
+  SatchelComposeWindow *compose;
+  g_autoptr(SatchelOutboxItem) gone = NULL;
+  g_autofree char *queued = NULL;
+
+  satchel_application_message_queued (app, handed->outbox_id, handed->draft_id);
+  g_assert_cmpuint (satchel_application_get_n_held (app), ==, 1);
+  g_assert_null (find_compose (app));
+  queued = queued_drafts_file ();
+  g_assert_nonnull (strstr (queued, handed->outbox_id));
+
+  /* The toast's Undo button. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "undo-send",
+                                  g_variant_new_string (handed->outbox_id));
+
+  gone = gui_test_lookup (handed->outbox_id);
+  g_assert_null (gone);
+  g_assert_cmpuint (satchel_application_get_n_held (app), ==, 0);
+  compose = find_compose (app);
+  g_assert_nonnull (compose);
+  g_assert_cmpstr (satchel_draft_get_id (satchel_compose_window_get_draft (compose)), ==,
+                   handed->draft_id);
+  g_assert_cmpstr (satchel_draft_get_subject (satchel_compose_window_get_draft (compose)), ==,
+                   "Take me back");
+  g_free (queued);
+  queued = queued_drafts_file ();
+  g_assert_null (strstr (queued, handed->outbox_id));
+
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_undo (void)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autofree char *draft_id = NULL;
+  Handed handed;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  item = gui_test_queue ("work", "Take me back", g_get_real_time () / G_USEC_PER_SEC + 60, 0);
+  draft_id = save_draft ("Take me back");
+
+  handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
+  handed.draft_id = draft_id;
+  g_assert_cmpint (run_app (NULL, step_undo, &handed), ==, 0);
+  g_assert_true (draft_exists (draft_id));
+}
+
+static void
+step_undo_too_late (SatchelApplication *app,
+                    gpointer            data)
+{
+  Handed *handed = data;
+  g_autoptr(SatchelOutboxItem) still = NULL;
+  g_autoptr(GError) error = NULL;
+
+  satchel_application_message_queued (app, handed->outbox_id, handed->draft_id);
+  /* As if it had started to leave. */
+  gui_test_set_state (handed->outbox_id, SATCHEL_OUTBOX_QUEUED, NULL);
+
+  g_assert_false (satchel_application_undo_send (app, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Too late to undo"));
+  still = gui_test_lookup (handed->outbox_id);
+  g_assert_nonnull (still);
+  g_assert_null (find_compose (app));
+  /* No longer inside its undo time: quitting does not ask. */
+  g_assert_cmpuint (satchel_application_get_n_held (app), ==, 0);
+
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_undo_too_late (void)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autofree char *draft_id = NULL;
+  Handed handed;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  item = gui_test_queue ("work", "Already leaving", g_get_real_time () / G_USEC_PER_SEC + 60, 0);
+  draft_id = save_draft ("Already leaving");
+
+  handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
+  handed.draft_id = draft_id;
+  g_assert_cmpint (run_app (NULL, step_undo_too_late, &handed), ==, 0);
+}
+
+/* Quitting inside the undo time ------------------------------------------ */
+
+typedef struct
+{
+  Handed      handed;
+  const char *answer;
+  gboolean    by_closing;
+} QuitCase;
+
+static void
+step_quit (SatchelApplication *app,
+           gpointer            data)
+{
+  QuitCase *quit = data;
+  GtkWindow *main_window = satchel_application_get_main_window (app);
+  AdwMessageDialog *dialog;
+
+  satchel_application_message_queued (app, quit->handed.outbox_id, quit->handed.draft_id);
+  g_assert_cmpuint (satchel_application_get_n_held (app), ==, 1);
+
+  if (quit->by_closing)
+    gtk_window_close (main_window);
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  dialog = wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send the Message Now?");
+  g_assert_true (adw_message_dialog_has_response (dialog, "send"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "keep"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "cancel"));
+
+  /* Cancel: nothing happens, the window stays. */
+  adw_message_dialog_response (dialog, "cancel");
+  gui_test_spin (100);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (main_window)));
+  g_assert_cmpuint (satchel_application_get_n_held (app), ==, 1);
+
+  if (quit->by_closing)
+    gtk_window_close (main_window);
+  else
+    g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  dialog = wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG);
+  adw_message_dialog_response (dialog, quit->answer);
+  /* From here the application must end by itself. */
+}
+
+static void
+test_application_quit_keep (gconstpointer data)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(SatchelOutboxItem) after = NULL;
+  g_autofree char *draft_id = NULL;
+  g_autofree char *queued = NULL;
+  QuitCase quit = { { 0 } };
+  gint64 held_until = g_get_real_time () / G_USEC_PER_SEC + 120;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  item = gui_test_queue ("work", "Keep me", held_until, 0);
+  draft_id = save_draft ("Keep me");
+
+  quit.handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
+  quit.handed.draft_id = draft_id;
+  quit.answer = "keep";
+  quit.by_closing = GPOINTER_TO_INT (data);
+  g_assert_cmpint (run_app (NULL, step_quit, &quit), ==, 0);
+
+  /* Still there, still held: it leaves at the next start. */
+  after = gui_test_lookup (quit.handed.outbox_id);
+  g_assert_nonnull (after);
+  g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_HELD);
+  g_assert_cmpint (satchel_outbox_item_get_held_until (after), ==, held_until);
+  g_assert_true (draft_exists (draft_id));
+  queued = queued_drafts_file ();
+  g_assert_nonnull (strstr (queued, quit.handed.outbox_id));
+}
+
+/* "Send Now": the application stays until the message has left, then
+ * the draft is gone and the message is in Sent. */
+static void
+test_application_quit_send_now (void)
+{
+  g_autoptr(GuiTestServer) server = gui_test_server_start ("{\"security\": \"none\", "
+                                                           "\"auth_clear\": []}");
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(SatchelOutboxItem) after = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autofree char *draft_id = NULL;
+  QuitCase quit = { { 0 } };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (gui_test_server_port (server));
+  item = gui_test_queue ("work", "Send me now", g_get_real_time () / G_USEC_PER_SEC + 120, 0);
+  draft_id = save_draft ("Send me now");
+
+  quit.handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
+  quit.handed.draft_id = draft_id;
+  quit.answer = "send";
+  g_assert_cmpint (run_app (NULL, step_quit, &quit), ==, 0);
+
+  after = gui_test_lookup (quit.handed.outbox_id);
+  g_assert_null (after);
+  g_assert_true (satchel_sent_contains (NULL, quit.handed.outbox_id));
+  g_assert_false (draft_exists (draft_id));
+  sent = satchel_sent_list_sync (NULL, NULL, NULL);
+  g_assert_cmpuint (sent->len, ==, 1);
+  g_assert_cmpstr (satchel_sent_message_get_subject (sent->pdata[0]), ==, "Send me now");
+}
+
+/* Sending, progress and results --------------------------------------------- */
+
+typedef struct
+{
+  char    *id;
+  gboolean finished;
+  GError  *error;
+  guint    n_progress;
+  guint64  last_sent;
+  guint64  total;
+} SendWatch;
+
+static void
+on_progress (SatchelScheduler *scheduler,
+             const char       *id,
+             guint64           sent,
+             guint64           total,
+             SendWatch        *watch)
+{
+  if (g_strcmp0 (id, watch->id) != 0)
+    return;
+  watch->n_progress++;
+  watch->last_sent = sent;
+  watch->total = total;
+}
+
+static void
+on_finished (SatchelScheduler *scheduler,
+             const char       *id,
+             const GError     *error,
+             SendWatch        *watch)
+{
+  if (g_strcmp0 (id, watch->id) != 0)
+    return;
+  watch->finished = TRUE;
+  g_clear_error (&watch->error);
+  if (error != NULL)
+    watch->error = g_error_copy (error);
+}
+
+static gboolean
+is_finished (gpointer data)
+{
+  return ((SendWatch *) data)->finished;
+}
+
+static gboolean
+has_progress (gpointer data)
+{
+  SendWatch *watch = data;
+
+  return watch->total > 0 && watch->last_sent > 0;
+}
+
+static SatchelOutboxRow *
+find_row (GtkWindow  *window,
+          const char *id)
+{
+  for (GtkWidget *row = gui_test_find_widget (GTK_WIDGET (window), SATCHEL_TYPE_OUTBOX_ROW);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (SATCHEL_IS_OUTBOX_ROW (row) &&
+        g_strcmp0 (satchel_outbox_item_get_id (satchel_outbox_row_get_item (SATCHEL_OUTBOX_ROW (row))),
+                   id) == 0)
+      return SATCHEL_OUTBOX_ROW (row);
+
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWindow  *window;
+  const char *id;
+} RowWait;
+
+static gboolean
+row_shows_progress (gpointer data)
+{
+  RowWait *wait = data;
+  SatchelOutboxRow *row = find_row (wait->window, wait->id);
+  GtkLabel *label;
+
+  if (row == NULL)
+    return FALSE;
+  label = gui_test_find_label (GTK_WIDGET (row), "B of ");
+  return label != NULL && gtk_widget_get_mapped (GTK_WIDGET (label));
+}
+
+static void
+step_progress_cancel (SatchelApplication *app,
+                      gpointer            data)
+{
+  SendWatch *watch = data;
+  SatchelScheduler *scheduler = satchel_application_get_scheduler (app);
+  GtkWindow *window = satchel_application_get_main_window (app);
+  RowWait wait = { window, watch->id };
+  SatchelOutboxRow *row;
+  g_autoptr(SatchelOutboxItem) after = NULL;
+  GtkLabel *label;
+  GtkWidget *cancel;
+
+  gtk_window_present (window);
+  g_signal_connect (scheduler, "send-progress", G_CALLBACK (on_progress), watch);
+  g_signal_connect (scheduler, "send-finished", G_CALLBACK (on_finished), watch);
+  satchel_window_set_page (SATCHEL_WINDOW (window), "outbox");
+  gui_test_make_due (watch->id);
+  satchel_scheduler_flush (scheduler);
+
+  /* The server stops reading in the middle of the data: the row shows
+   * how far it got, in bytes and percent, and a Cancel button. */
+  gui_test_wait_for (has_progress, watch, 60);
+  gui_test_wait_for (row_shows_progress, &wait, 60);
+  row = find_row (window, watch->id);
+  /* "1.2 MB of 21.9 MB (5 %)" */
+  label = gui_test_find_label (GTK_WIDGET (row), "B of ");
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "MB ("));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), " %)"));
+  g_assert_nonnull (gui_test_find_widget (GTK_WIDGET (row), GTK_TYPE_PROGRESS_BAR));
+  g_assert_cmpuint (watch->total, >=, 16 * 1000 * 1000);
+  /* Stuck in the middle: more than the socket buffers can take. */
+  g_assert_cmpuint (watch->last_sent, <, watch->total);
+  g_assert_false (watch->finished);
+
+  cancel = GTK_WIDGET (gui_test_find_label (GTK_WIDGET (row), "Cancel"));
+  g_assert_nonnull (cancel);
+  cancel = gtk_widget_get_ancestor (cancel, GTK_TYPE_BUTTON);
+  g_assert_true (gtk_widget_get_mapped (cancel));
+  g_signal_emit_by_name (cancel, "clicked");
+
+  gui_test_wait_for (is_finished, watch, 60);
+  g_assert_error (watch->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  after = gui_test_lookup (watch->id);
+  g_assert_nonnull (after);
+  g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_QUEUED);
+
+  g_signal_handlers_disconnect_by_data (scheduler, watch);
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_progress_cancel (void)
+{
+  g_autoptr(GuiTestServer) server = NULL;
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  SendWatch watch = { 0 };
+
+  if (!gui_test_have_display ())
+    return;
+  server = gui_test_server_start ("{\"security\": \"none\", \"auth_clear\": [], "
+                                  "\"mid_data_bytes\": 1500000, "
+                                  "\"at\": {\"mid-data\": \"pause\"}}");
+  reset (gui_test_server_port (server));
+  /* 16 MB of attachment (22 MB in base64); made due once the test
+   * watches. */
+  item = gui_test_queue ("work", "Large", 0, 16 * 1000 * 1000);
+  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_QUEUED, NULL);
+
+  watch.id = (char *) satchel_outbox_item_get_id (item);
+  g_assert_cmpint (run_app (NULL, step_progress_cancel, &watch), ==, 0);
+  g_clear_error (&watch.error);
+}
+
+/* A password the server refuses is asked for, and the send retried with
+ * what the user typed. */
+static void
+step_password (SatchelApplication *app,
+               gpointer            data)
+{
+  SendWatch *watch = data;
+  SatchelScheduler *scheduler = satchel_application_get_scheduler (app);
+  GtkWindow *window = satchel_application_get_main_window (app);
+  SatchelPasswordDialog *dialog;
+
+  gtk_window_present (window);
+  g_signal_connect (scheduler, "send-finished", G_CALLBACK (on_finished), watch);
+  gui_test_make_due (watch->id);
+  satchel_scheduler_flush (scheduler);
+
+  gui_test_wait_for (is_finished, watch, 60);
+  g_assert_error (watch->error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_AUTH_FAILED);
+  g_assert_true (satchel_application_needs_password (app, watch->id));
+
+  dialog = SATCHEL_PASSWORD_DIALOG (wait_for_dialog (window, SATCHEL_TYPE_PASSWORD_DIALOG));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "alice"));
+  /* The server's words are shown. */
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (dialog), "535"));
+  g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "send"));
+  satchel_password_dialog_set_password (dialog, "right password");
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "send"));
+
+  watch->finished = FALSE;
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "send");
+  gui_test_wait_for (is_finished, watch, 60);
+  g_assert_no_error (watch->error);
+  g_assert_false (satchel_application_needs_password (app, watch->id));
+
+  g_signal_handlers_disconnect_by_data (scheduler, watch);
+  satchel_application_request_quit (app);
+}
+
+static gboolean
+have_keyring (void)
+{
+  if (g_getenv ("SATCHEL_TEST_REQUIRE_KEYRING") != NULL)
+    return TRUE;
+  g_test_skip ("no keyring: run under build-aux/headless");
+  return FALSE;
+}
+
+static void
+test_application_password (void)
+{
+  g_autoptr(GuiTestServer) server = NULL;
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(SatchelAccountStore) store = satchel_account_store_new (NULL);
+  g_autoptr(SatchelAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  char *stored;
+  SendWatch watch = { 0 };
+
+  if (!gui_test_have_display () || !have_keyring ())
+    return;
+  server = gui_test_server_start ("{\"security\": \"none\", "
+                                  "\"users\": {\"alice\": \"right password\"}}");
+  reset (gui_test_server_port (server));
+  g_assert_true (satchel_account_store_load (store, NULL));
+  account = satchel_account_store_lookup (store, "work");
+  g_assert_true (satchel_secret_store_sync (account, "wrong password", NULL, &error));
+  g_assert_no_error (error);
+  item = gui_test_queue ("work", "Needs the right password", 0, 0);
+  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_QUEUED, NULL);
+
+  watch.id = (char *) satchel_outbox_item_get_id (item);
+  g_assert_cmpint (run_app (NULL, step_password, &watch), ==, 0);
+  g_clear_error (&watch.error);
+
+  g_assert_true (satchel_sent_contains (NULL, watch.id));
+  /* "Remember in the keyring" was on. */
+  stored = satchel_secret_lookup_sync (account, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored, ==, "right password");
+  secret_password_free (stored);
+  g_assert_true (satchel_secret_clear_sync (account, NULL, NULL));
+}
+
+/* The command line and mailto: links ------------------------------------------ */
+
+typedef struct
+{
+  const char *answer;    /* for the consent dialog, or NULL: none expected */
+  const char *allowed;
+  const char *refused;
+  const char *relative;  /* an --attach resolved against the caller's folder */
+} LinkCase;
+
+static gboolean
+attached_count_is (gpointer data)
+{
+  gpointer *pair = data;
+  SatchelComposeWindow *compose = pair[0];
+  guint wanted = GPOINTER_TO_UINT (pair[1]);
+  g_auto(GStrv) paths = satchel_attachment_list_dup_paths (satchel_compose_window_get_attachment_list (compose));
+
+  return g_strv_length (paths) == wanted;
+}
+
+static gboolean
+draft_saved (gpointer compose)
+{
+  return satchel_draft_get_id (satchel_compose_window_get_draft (compose)) != NULL;
+}
+
+static void
+step_link (SatchelApplication *app,
+           gpointer            data)
+{
+  LinkCase *link = data;
+  SatchelComposeWindow *compose = find_compose (app);
+  SatchelAttachConsent *consent;
+  g_auto(GStrv) paths = NULL;
+  gpointer pair[2];
+
+  g_assert_nonnull (compose);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (compose)), ==, "Hi");
+  /* What came from outside is kept as a draft. */
+  gui_test_wait_for (draft_saved, compose, 30);
+  g_assert_cmpstr (satchel_draft_get_subject (satchel_compose_window_get_draft (compose)), ==, "Hi");
+  g_assert_cmpstr (satchel_draft_get_to (satchel_compose_window_get_draft (compose)), ==,
+                   "bob@example.com");
+
+  if (link->relative != NULL)
+    {
+      /* The user's own --attach: attached at once, no question. */
+      g_assert_null (gui_test_find_dialog (GTK_WINDOW (compose), SATCHEL_TYPE_ATTACH_CONSENT));
+      pair[0] = compose;
+      pair[1] = GUINT_TO_POINTER (1);
+      gui_test_wait_for (attached_count_is, pair, 30);
+      paths = satchel_attachment_list_dup_paths (satchel_compose_window_get_attachment_list (compose));
+      g_assert_cmpstr (paths[0], ==, link->relative);
+      gtk_window_destroy (GTK_WINDOW (compose));
+      satchel_application_request_quit (app);
+      return;
+    }
+
+  consent = SATCHEL_ATTACH_CONSENT (wait_for_dialog (GTK_WINDOW (compose), SATCHEL_TYPE_ATTACH_CONSENT));
+
+  /* Each full path is shown; the dot-folder one is refused with a
+   * reason and never offered. */
+  g_assert_cmpuint (g_strv_length ((char **) satchel_attach_consent_get_files (consent)), ==, 1);
+  g_assert_cmpstr (satchel_attach_consent_get_files (consent)[0], ==, link->allowed);
+  g_assert_cmpuint (g_strv_length ((char **) satchel_attach_consent_get_refused (consent)), ==, 1);
+  g_assert_cmpstr (satchel_attach_consent_get_refused (consent)[0], ==, link->refused);
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (consent), link->allowed));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (consent), link->refused));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (consent)), ==, "cancel");
+
+  /* Nothing is attached before the answer. */
+  gui_test_spin (300);
+  paths = satchel_attachment_list_dup_paths (satchel_compose_window_get_attachment_list (compose));
+  g_assert_cmpuint (g_strv_length (paths), ==, 0);
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (consent), link->answer);
+  pair[0] = compose;
+  pair[1] = GUINT_TO_POINTER (g_str_equal (link->answer, "attach") ? 1 : 0);
+  gui_test_spin (300);
+  gui_test_wait_for (attached_count_is, pair, 30);
+  if (g_str_equal (link->answer, "attach"))
+    {
+      g_clear_pointer (&paths, g_strfreev);
+      paths = satchel_attachment_list_dup_paths (satchel_compose_window_get_attachment_list (compose));
+      g_assert_cmpstr (paths[0], ==, link->allowed);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (compose));
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_mailto_consent (gconstpointer data)
+{
+  const char *answer = data;
+  g_autofree char *ssh = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+  g_autofree char *key = g_build_filename (ssh, "id_rsa", NULL);
+  g_autofree char *docs = g_build_filename (g_get_home_dir (), "Documents", NULL);
+  g_autofree char *report = g_build_filename (docs, "report.txt", NULL);
+  g_autofree char *uri = NULL;
+  g_autofree char *escaped_key = NULL;
+  g_autofree char *escaped_report = NULL;
+  LinkCase link = { answer, report, key, NULL };
+  const char *argv[3];
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  g_assert_cmpint (g_mkdir_with_parents (ssh, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (key, "-----BEGIN OPENSSH PRIVATE KEY-----\n", -1, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (docs, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (report, "The report.\n", -1, NULL));
+
+  escaped_key = g_uri_escape_string (key, "/", FALSE);
+  escaped_report = g_uri_escape_string (report, "/", FALSE);
+  uri = g_strdup_printf ("mailto:bob@example.com?subject=Hi&attach=%s&attachment=file://%s",
+                         escaped_key, escaped_report);
+  argv[0] = "satchel";
+  argv[1] = uri;
+  argv[2] = NULL;
+  g_assert_cmpint (run_app (argv, step_link, &link), ==, 0);
+}
+
+static void
+test_application_attach_relative (void)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *folder = g_build_filename (g_get_home_dir (), "work", NULL);
+  g_autofree char *path = g_build_filename (folder, "notes.txt", NULL);
+  LinkCase link = { NULL, NULL, NULL, path };
+  const char *argv[] = { "satchel", "--to", "bob@example.com", "--subject", "Hi",
+                         "--attach", "notes.txt", NULL };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "Notes.\n", -1, NULL));
+
+  g_assert_cmpint (g_chdir (folder), ==, 0);
+  g_assert_cmpint (run_app (argv, step_link, &link), ==, 0);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+}
+
+static void
+step_never (SatchelApplication *app,
+            gpointer            data)
+{
+  g_assert_not_reached ();
+}
+
+/* Not a link: a usage error, and no window. */
+static void
+test_application_bad_argument (void)
+{
+  const char *argv[] = { "satchel", "report.pdf", NULL };
+  g_autoptr(SatchelApplication) app = satchel_application_new ();
+  int status;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) |
+                           G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "activate", G_CALLBACK (step_never), NULL);
+  status = g_application_run (G_APPLICATION (app), 2, (char **) argv);
+  g_assert_cmpint (status, ==, 64);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gui_test_init_env ("test-application");
+  g_test_init (&argc, &argv, NULL);
+
+  closed_port = gui_test_closed_port ();
+  gui_test_notifications_start ();
+
+  g_test_add_func ("/satchel/gui/application/undo", test_application_undo);
+  g_test_add_func ("/satchel/gui/application/undo-too-late", test_application_undo_too_late);
+  g_test_add_data_func ("/satchel/gui/application/quit-keep", GINT_TO_POINTER (FALSE),
+                        test_application_quit_keep);
+  g_test_add_data_func ("/satchel/gui/application/close-last-window-keep", GINT_TO_POINTER (TRUE),
+                        test_application_quit_keep);
+  g_test_add_func ("/satchel/gui/application/quit-send-now", test_application_quit_send_now);
+  g_test_add_func ("/satchel/gui/application/progress-cancel", test_application_progress_cancel);
+  g_test_add_func ("/satchel/gui/application/password", test_application_password);
+  g_test_add_data_func ("/satchel/gui/application/mailto-consent-attach", "attach",
+                        test_application_mailto_consent);
+  g_test_add_data_func ("/satchel/gui/application/mailto-consent-refuse", "cancel",
+                        test_application_mailto_consent);
+  g_test_add_func ("/satchel/gui/application/attach-relative", test_application_attach_relative);
+  g_test_add_func ("/satchel/gui/application/bad-argument", test_application_bad_argument);
+
+  return g_test_run ();
+}
