@@ -70,6 +70,7 @@ struct _SatchelApplication
   GHashTable        *waiting_password; /* account name -> GPtrArray of outbox ids */
   gboolean           busy_hold;
   AdwMessageDialog  *quit_dialog;
+  gboolean           quitting;         /* the user chose to quit */
 };
 
 G_DEFINE_FINAL_TYPE (SatchelApplication, satchel_application, ADW_TYPE_APPLICATION)
@@ -694,6 +695,7 @@ on_quit_response (AdwMessageDialog   *dialog,
   self->quit_dialog = NULL;
   if (g_str_equal (response, "cancel"))
     return;
+  self->quitting = TRUE;
 
   g_hash_table_iter_init (&iter, self->pending);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &pending))
@@ -707,6 +709,7 @@ on_quit_response (AdwMessageDialog   *dialog,
       if (send_now)
         {
           /* It goes now; the application stays until it has left. */
+          pending->held_until = 0;
           if (!make_due_now (self, pending->outbox_id, TRUE, &error))
             g_message ("Could not send %s now: %s", pending->outbox_id, error->message);
         }
@@ -1217,6 +1220,38 @@ satchel_application_activate (GApplication *app)
 }
 
 static void
+satchel_application_window_added (GtkApplication *app,
+                                  GtkWindow      *window)
+{
+  GTK_APPLICATION_CLASS (satchel_application_parent_class)->window_added (app, window);
+
+  /* A new window after quitting: the user is back. */
+  SATCHEL_APPLICATION (app)->quitting = FALSE;
+}
+
+static void
+satchel_application_window_removed (GtkApplication *app,
+                                    GtkWindow      *window)
+{
+  SatchelApplication *self = SATCHEL_APPLICATION (app);
+
+  GTK_APPLICATION_CLASS (satchel_application_parent_class)->window_removed (app, window);
+
+  /* The last window went (a compose window, the address book) while a
+   * message can still be undone: ask, as quitting does, rather than let
+   * it leave unseen. */
+  if (!self->quitting && gtk_application_get_windows (app) == NULL &&
+      satchel_application_get_n_held (self) > 0 &&
+      !g_application_get_is_remote (G_APPLICATION (app)))
+    {
+      GtkWindow *main_window = GTK_WINDOW (ensure_main_window (self));
+
+      gtk_window_present (main_window);
+      ask_before_quitting (self, main_window);
+    }
+}
+
+static void
 satchel_application_finalize (GObject *object)
 {
   SatchelApplication *self = SATCHEL_APPLICATION (object);
@@ -1241,6 +1276,7 @@ satchel_application_class_init (SatchelApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   satchel_register_resource ();
 
@@ -1251,6 +1287,8 @@ satchel_application_class_init (SatchelApplicationClass *klass)
   app_class->handle_local_options = satchel_application_handle_local_options;
   app_class->command_line = satchel_application_command_line;
   app_class->open = satchel_application_open;
+  gtk_app_class->window_added = satchel_application_window_added;
+  gtk_app_class->window_removed = satchel_application_window_removed;
 }
 
 static void
@@ -1715,6 +1753,7 @@ satchel_application_request_quit (SatchelApplication *self)
 
   if (satchel_application_get_n_held (self) == 0)
     {
+      self->quitting = TRUE;
       close_all_windows (self);
       return;
     }

@@ -351,6 +351,53 @@ test_application_quit_keep (gconstpointer data)
   g_assert_nonnull (strstr (queued, quit.handed.outbox_id));
 }
 
+/* The last window to go is a compose window: the question comes all the
+ * same, on a main window opened for it. */
+static void
+step_last_compose (SatchelApplication *app,
+                   gpointer            data)
+{
+  QuitCase *quit = data;
+  GtkWindow *compose = satchel_application_compose (app, NULL);
+  GtkWindow *main_window;
+  AdwMessageDialog *dialog;
+
+  satchel_application_message_queued (app, quit->handed.outbox_id, quit->handed.draft_id);
+  gtk_window_destroy (satchel_application_get_main_window (app));
+  gui_test_spin (100);
+  g_assert_null (gui_test_find_dialog (NULL, ADW_TYPE_MESSAGE_DIALOG));
+
+  gtk_window_destroy (compose);
+  main_window = satchel_application_get_main_window (app);
+  dialog = wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send the Message Now?");
+  adw_message_dialog_response (dialog, quit->answer);
+}
+
+static void
+test_application_last_compose_asks (void)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(SatchelOutboxItem) after = NULL;
+  g_autofree char *draft_id = NULL;
+  QuitCase quit = { { 0 } };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  item = gui_test_queue ("work", "Last window", g_get_real_time () / G_USEC_PER_SEC + 120, 0);
+  draft_id = save_draft ("Last window");
+
+  quit.handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
+  quit.handed.draft_id = draft_id;
+  quit.answer = "keep";
+  g_assert_cmpint (run_app (NULL, step_last_compose, &quit), ==, 0);
+
+  after = gui_test_lookup (quit.handed.outbox_id);
+  g_assert_nonnull (after);
+  g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_HELD);
+}
+
 /* "Send Now": the application stays until the message has left, then
  * the draft is gone and the message is in Sent. */
 static void
@@ -817,6 +864,7 @@ main (int   argc,
                         test_application_quit_keep);
   g_test_add_data_func ("/satchel/gui/application/close-last-window-keep", GINT_TO_POINTER (TRUE),
                         test_application_quit_keep);
+  g_test_add_func ("/satchel/gui/application/last-compose-asks", test_application_last_compose_asks);
   g_test_add_func ("/satchel/gui/application/quit-send-now", test_application_quit_send_now);
   g_test_add_func ("/satchel/gui/application/progress-cancel", test_application_progress_cancel);
   g_test_add_func ("/satchel/gui/application/password", test_application_password);
