@@ -676,6 +676,109 @@ test_application_password (void)
   g_assert_true (satchel_secret_clear_sync (account, NULL, NULL));
 }
 
+/* Keyboard shortcuts ------------------------------------------------------ */
+
+static char *
+normalize_accel (const char *accel)
+{
+  guint key;
+  GdkModifierType mods;
+
+  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+  return gtk_accelerator_name (key, mods);
+}
+
+static void
+collect_accels (GtkWidget  *widget,
+                GHashTable *accels)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accel = NULL;
+      g_auto(GStrv) each = NULL;
+
+      /* "<Alt>Up <Alt>Down": two, written the same way as the code's. */
+      g_object_get (widget, "accelerator", &accel, NULL);
+      each = g_strsplit (accel, " ", -1);
+      for (guint i = 0; each[i] != NULL; i++)
+        g_hash_table_add (accels, normalize_accel (each[i]));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_accels (child, accels);
+}
+
+/* Every accelerator the application sets is in the shortcuts window,
+ * which the main window's menu opens. */
+static void
+step_shortcuts (SatchelApplication *app,
+                gpointer            data)
+{
+  const char *actions[] = { "app.compose", "app.quit", "app.contacts", "app.preferences",
+                            "win.show-help-overlay", NULL };
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *window = satchel_application_get_main_window (app);
+  GtkShortcutsWindow *overlay;
+  GtkWidget *menu_button;
+  GMenuModel *menu;
+  gboolean found = FALSE;
+
+  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/gtk/help-overlay.ui");
+  overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  collect_accels (GTK_WIDGET (overlay), listed);
+  g_assert_true (g_hash_table_contains (listed, "<Control>z"));       /* undo send */
+  g_assert_true (g_hash_table_contains (listed, "<Control>Return"));  /* send */
+  g_assert_true (g_hash_table_contains (listed, "<Shift><Control>a")); /* attach */
+
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                    actions[i]);
+
+      g_autofree char *accel = NULL;
+
+      g_assert_cmpuint (g_strv_length (accels), >, 0);
+      accel = normalize_accel (accels[0]);
+      if (!g_hash_table_contains (listed, accel))
+        g_error ("%s (%s) is not in the shortcuts window", accel, actions[i]);
+    }
+
+  /* The primary menu has Keyboard Shortcuts and Preferences. */
+  menu_button = gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+  for (int section = 0; section < g_menu_model_get_n_items (menu); section++)
+    {
+      GMenuModel *items = g_menu_model_get_item_link (menu, section, G_MENU_LINK_SECTION);
+
+      for (int i = 0; i < g_menu_model_get_n_items (items); i++)
+        {
+          g_autofree char *action = NULL;
+
+          g_menu_model_get_item_attribute (items, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+          if (g_strcmp0 (action, "win.show-help-overlay") == 0 ||
+              g_strcmp0 (action, "app.preferences") == 0)
+            found = TRUE;
+        }
+      g_object_unref (items);
+    }
+  g_assert_true (found);
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+
+  gtk_window_destroy (GTK_WINDOW (overlay));
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_shortcuts (void)
+{
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  g_assert_cmpint (run_app (NULL, step_shortcuts, NULL), ==, 0);
+}
+
 /* The command line and mailto: links ------------------------------------------ */
 
 typedef struct
@@ -868,6 +971,7 @@ main (int   argc,
   g_test_add_func ("/satchel/gui/application/quit-send-now", test_application_quit_send_now);
   g_test_add_func ("/satchel/gui/application/progress-cancel", test_application_progress_cancel);
   g_test_add_func ("/satchel/gui/application/password", test_application_password);
+  g_test_add_func ("/satchel/gui/application/shortcuts", test_application_shortcuts);
   g_test_add_data_func ("/satchel/gui/application/mailto-consent-attach", "attach",
                         test_application_mailto_consent);
   g_test_add_data_func ("/satchel/gui/application/mailto-consent-refuse", "cancel",
