@@ -89,6 +89,10 @@ update_responses (SatchelAttachConsent *self)
     {
       adw_message_dialog_set_heading (dialog, _("Attach Files from a Link?"));
       gtk_window_set_title (GTK_WINDOW (self), _("Attach Files from a Link?"));
+      adw_message_dialog_set_body (dialog,
+                                   _("The link that opened this message asks to attach "
+                                     "the files below. Links have been used to steal files "
+                                     "this way: attach them only if you expected it."));
       adw_message_dialog_set_response_label (dialog, "cancel", _("_Don’t Attach"));
     }
   else

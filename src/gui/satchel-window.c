@@ -60,6 +60,7 @@ struct _SatchelWindow
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   GtkStack             *main_stack;
   AdwStatusPage        *status_page;
   AdwViewStack         *view_stack;
@@ -153,6 +154,16 @@ find_outbox_item (SatchelWindow *self,
   return NULL;
 }
 
+/* The switcher goes to the bottom when the header bar is too narrow for
+ * it, and is not there at all on the welcome page. */
+static void
+update_switcher_bar (SatchelWindow *self)
+{
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    adw_view_switcher_title_get_view_switcher_enabled (self->switcher_title) &&
+                                    adw_view_switcher_title_get_title_visible (self->switcher_title));
+}
+
 /* The welcome page until there is an account; the lists after. */
 static void
 update_main_page (SatchelWindow *self)
@@ -163,6 +174,7 @@ update_main_page (SatchelWindow *self)
 
   gtk_stack_set_visible_child_name (self->main_stack, have_account ? "mail" : "welcome");
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, have_account);
+  update_switcher_bar (self);
 }
 
 static void
@@ -876,6 +888,7 @@ satchel_window_class_init (SatchelWindowClass *klass)
                                                RESOURCE_BASE "/ui/satchel-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SatchelWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SatchelWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, SatchelWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, SatchelWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, SatchelWindow, status_page);
   gtk_widget_class_bind_template_child (widget_class, SatchelWindow, view_stack);
@@ -887,6 +900,7 @@ satchel_window_class_init (SatchelWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SatchelWindow, outbox_list);
   gtk_widget_class_bind_template_child (widget_class, SatchelWindow, sent_list);
   gtk_widget_class_bind_template_callback (widget_class, on_draft_activated);
+  gtk_widget_class_bind_template_callback (widget_class, update_switcher_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_sent_activated);
 
   gtk_widget_class_install_action (widget_class, "outbox.retry", "s", outbox_retry);

@@ -849,6 +849,11 @@ step_link (SatchelApplication *app,
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (consent), link->allowed));
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (consent), link->refused));
   g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (consent)), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (consent)), ==,
+                   "Attach Files from a Link?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (consent)),
+                            "the files below"));
+  g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (consent), "attach"));
 
   /* Nothing is attached before the answer. */
   gui_test_spin (300);

@@ -187,6 +187,11 @@ test_window_first_run (void)
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "_Add an Account");
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "app.add-account");
   g_assert_true (gtk_widget_is_sensitive (button));
+  /* Nothing to switch between yet. */
+  g_assert_false (adw_view_switcher_bar_get_reveal (
+    ADW_VIEW_SWITCHER_BAR (gui_test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_BAR))));
+  g_assert_false (adw_view_switcher_title_get_view_switcher_enabled (
+    ADW_VIEW_SWITCHER_TITLE (gui_test_find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER_TITLE))));
 
   /* It opens the account setup window. */
   n_windows = g_list_length (gtk_application_get_windows (GTK_APPLICATION (application)));
