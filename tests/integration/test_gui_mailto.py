@@ -9,9 +9,10 @@ application, which opens a prefilled compose window. A link never sends,
 and never attaches a file without the user's consent."""
 
 import os
+import subprocess
 import urllib.parse
 
-from satchel_guilib import GuiTestCase
+from satchel_guilib import APP_ID, GuiTestCase
 from satchel_testlib import Server, main, parse
 
 
@@ -101,6 +102,23 @@ class GuiMailtoTests(GuiTestCase):
         self.assertIn("carol@example.com", draft)
         self.assertIn("dan@example.com", draft)
         self.assertEqual(attachments_of(draft), [os.path.join(folder, "notes.txt")])
+
+    def test_open_through_dbus(self):
+        """As D-Bus activation delivers a link (DBusActivatable=true, %u)."""
+        self.start_app()
+        proc = subprocess.run(
+            ["gdbus", "call", "--session", "--dest", APP_ID,
+             "--object-path", "/" + APP_ID.replace(".", "/"),
+             "--method", "org.freedesktop.Application.Open",
+             "['mailto:dave@example.com?subject=Through%20D-Bus']", "{}"],
+            capture_output=True, env=self.env, timeout=30)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.wait_for_window("^Through D-Bus$")
+        self.wait_until(lambda: any("Through D-Bus" in d for d in self.drafts()), 30,
+                        "the draft is saved")
+        draft = [d for d in self.drafts() if "Through D-Bus" in d][0]
+        self.assertIn("dave@example.com", draft)
+        self.assertEqual(self.outbox(), [])
 
     def test_not_a_link(self):
         self.start_app()
