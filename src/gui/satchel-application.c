@@ -121,15 +121,33 @@ have_visible_window (SatchelApplication *self)
   return FALSE;
 }
 
+/* For what the user just did: the main window comes forward with it. */
 static void
 show_toast (SatchelApplication *self,
             const char         *text)
 {
   g_autofree char *escaped = g_markup_escape_text (text, -1);
+  SatchelWindow *window = ensure_main_window (self);
   AdwToast *toast = adw_toast_new (escaped);
 
   adw_toast_set_timeout (toast, 6);
-  satchel_window_add_toast (ensure_main_window (self), toast);
+  gtk_window_present (GTK_WINDOW (window));
+  satchel_window_add_toast (window, toast);
+}
+
+/* The main window when it is on screen and the user is looking at the
+ * application: results are shown there, else as notifications (a
+ * window is never opened, or brought forward, for a result). */
+static SatchelWindow *
+main_window_for_results (SatchelApplication *self)
+{
+  SatchelWindow *window = find_main_window (self);
+
+  if (window == NULL || !gtk_widget_get_mapped (GTK_WIDGET (window)) ||
+      !have_active_window (self))
+    return NULL;
+
+  return window;
 }
 
 static char *
@@ -434,6 +452,7 @@ on_send_finished (SatchelScheduler   *scheduler,
   g_autofree char *note_id = notification_id (outbox_id);
   g_autofree char *subject = NULL;
   gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  SatchelWindow *window;
 
   g_hash_table_steal_extended (self->subjects, outbox_id, NULL, (gpointer *) &subject);
 
@@ -454,8 +473,14 @@ on_send_finished (SatchelScheduler   *scheduler,
 
       /* A failure said earlier no longer holds. */
       g_application_withdraw_notification (G_APPLICATION (self), note_id);
-      if (have_active_window (self))
-        show_toast (self, _("Message sent"));
+      window = main_window_for_results (self);
+      if (window != NULL)
+        {
+          AdwToast *toast = adw_toast_new (_("Message sent"));
+
+          adw_toast_set_timeout (toast, 4);
+          satchel_window_add_toast (window, toast);
+        }
       else
         notify_result (self, outbox_id, subject, NULL);
       return;
@@ -483,7 +508,8 @@ on_send_finished (SatchelScheduler   *scheduler,
   else
     g_hash_table_remove (self->password_errors, outbox_id);
 
-  if (!have_active_window (self))
+  window = main_window_for_results (self);
+  if (window == NULL)
     notify_result (self, outbox_id, subject, error);
 
   /* The password is asked where the user can see it; with no window at
@@ -494,11 +520,10 @@ on_send_finished (SatchelScheduler   *scheduler,
         satchel_application_ask_password (self, outbox_id);
       return;
     }
-  if (!have_active_window (self))
+  if (window == NULL)
     return;
 
   {
-    SatchelWindow *window = ensure_main_window (self);
     g_autofree char *escaped = NULL;
     AdwToast *toast;
 

@@ -88,7 +88,10 @@ typedef struct
   gboolean  withdrawn;
 } GuiTestNotification;
 
-void               gui_test_notifications_start (void);
+/* @required: fail when another process already owns the name (a test
+ * that checks notifications); otherwise that process answers, which
+ * does as well. */
+void               gui_test_notifications_start (gboolean required);
 /* The notifications received so far, oldest first (transfer none):
  * GPtrArray of GuiTestNotification. */
 GPtrArray         *gui_test_notifications       (void);

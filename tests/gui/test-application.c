@@ -964,7 +964,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   closed_port = gui_test_closed_port ();
-  gui_test_notifications_start ();
+  gui_test_notifications_start (FALSE);
 
   g_test_add_func ("/satchel/gui/application/undo", test_application_undo);
   g_test_add_func ("/satchel/gui/application/undo-too-late", test_application_undo_too_late);

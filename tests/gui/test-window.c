@@ -641,7 +641,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   closed_port = gui_test_closed_port ();
-  gui_test_notifications_start ();
+  gui_test_notifications_start (TRUE);
 
   g_test_add_func ("/satchel/gui/window/first-run", test_window_first_run);
   g_test_add_func ("/satchel/gui/window/lists", test_window_lists);
