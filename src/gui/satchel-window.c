@@ -197,44 +197,47 @@ update_list_pages (SatchelWindow *self)
 
 /* Rows -------------------------------------------------------------------- */
 
+/* A one-line row of a list: @subject (or "(No subject)") over @details,
+ * both plain text, after an icon. */
 static GtkWidget *
-create_draft_row (gpointer item,
-                  gpointer user_data)
+new_mail_row (const char *subject,
+              const char *details,
+              const char *icon_name)
 {
-  SatchelDraft *draft = item;
-  const char *subject = satchel_draft_get_subject (draft);
-  const char *to = satchel_draft_get_to (draft);
-  g_autofree char *when = satchel_format_time (satchel_draft_get_modified (draft));
-  g_autofree char *subtitle = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *subtitle = g_markup_escape_text (details, -1);
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *delete_button;
 
-  title = g_markup_escape_text (subject != NULL && *subject != '\0' ? subject : _("(No subject)"), -1);
-  if (to != NULL && *to != '\0')
-    {
-      g_autofree char *text = NULL;
-
-      /* Translators: recipients, then when the draft was last saved. */
-      text = g_strdup_printf (_("To %s · %s"), to, when);
-      subtitle = g_markup_escape_text (text, -1);
-    }
-  else
-    {
-      g_autofree char *text = NULL;
-
-      /* Translators: %s is when the draft was last saved. */
-      text = g_strdup_printf (_("No recipients yet · %s"), when);
-      subtitle = g_markup_escape_text (text, -1);
-    }
-
+  title = g_markup_escape_text (subject != NULL && *subject != '\0' ? subject : _("(No subject)"),
+                                -1);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("document-edit-symbolic"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name (icon_name));
+
+  return row;
+}
+
+static GtkWidget *
+create_draft_row (gpointer item,
+                  gpointer user_data)
+{
+  SatchelDraft *draft = item;
+  const char *to = satchel_draft_get_to (draft);
+  g_autofree char *when = satchel_format_time (satchel_draft_get_modified (draft));
+  g_autofree char *details = NULL;
+  GtkWidget *delete_button;
+  GtkWidget *row;
+
+  if (to != NULL && *to != '\0')
+    /* Translators: recipients, then when the draft was last saved. */
+    details = g_strdup_printf (_("To %s · %s"), to, when);
+  else
+    /* Translators: %s is when the draft was last saved. */
+    details = g_strdup_printf (_("No recipients yet · %s"), when);
+  row = new_mail_row (satchel_draft_get_subject (draft), details, "document-edit-symbolic");
 
   delete_button = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_valign (delete_button, GTK_ALIGN_CENTER);
@@ -274,27 +277,14 @@ create_sent_row (gpointer item,
                  gpointer user_data)
 {
   SatchelSentMessage *message = item;
-  const char *subject = satchel_sent_message_get_subject (message);
-  const char *recipients = satchel_sent_message_get_recipients (message);
   g_autofree char *when = satchel_format_time (satchel_sent_message_get_date (message));
-  g_autofree char *title = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *subtitle = NULL;
-  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *details = NULL;
+  GtkWidget *row;
 
-  title = g_markup_escape_text (*subject != '\0' ? subject : _("(No subject)"), -1);
   /* Translators: recipients, then when the message was sent. */
-  text = g_strdup_printf (_("To %s · %s"), recipients, when);
-  subtitle = g_markup_escape_text (text, -1);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  details = g_strdup_printf (_("To %s · %s"), satchel_sent_message_get_recipients (message), when);
+  row = new_mail_row (satchel_sent_message_get_subject (message), details, "mail-read-symbolic");
   gtk_widget_set_tooltip_text (row, _("Open in your mail reader"));
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("mail-read-symbolic"));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name ("go-next-symbolic"));
 

@@ -19,7 +19,9 @@
 #include "satchel-account-store.h"
 #include "satchel-address.h"
 #include "satchel-context.h"
+#include "satchel-draft.h"
 #include "satchel-message.h"
+#include "satchel-outbox-row.h"
 #include "satchel-paths.h"
 #include "satchel-sender.h"
 
@@ -318,6 +320,23 @@ gui_test_server_stop (GuiTestServer *server)
   g_free (server);
 }
 
+char *
+gui_test_save_draft (const char *subject,
+                     const char *to)
+{
+  g_autoptr(SatchelDraftStore) store = satchel_draft_store_new (NULL);
+  g_autoptr(SatchelDraft) draft = satchel_draft_new ();
+  g_autoptr(GError) error = NULL;
+
+  satchel_draft_set_subject (draft, subject);
+  satchel_draft_set_to (draft, to);
+  satchel_draft_set_body (draft, "Draft text.");
+  g_assert_true (satchel_draft_store_save (store, draft, &error));
+  g_assert_no_error (error);
+
+  return g_strdup (satchel_draft_get_id (draft));
+}
+
 /* Notifications ------------------------------------------------------------ */
 
 static GPtrArray *notifications;
@@ -497,6 +516,38 @@ gui_test_find_label (GtkWidget  *widget,
       if (found != NULL)
         return found;
     }
+
+  return NULL;
+}
+
+GtkWindow *
+gui_test_wait_for_dialog (GtkWindow *parent,
+                          GType      type)
+{
+  GtkWindow *dialog = NULL;
+
+  for (guint i = 0; i < 500 && dialog == NULL; i++)
+    {
+      gui_test_spin (20);
+      dialog = gui_test_find_dialog (parent, type);
+    }
+  g_assert_nonnull (dialog);
+
+  return dialog;
+}
+
+GtkWidget *
+gui_test_find_outbox_row (GtkWidget  *window,
+                          const char *id)
+{
+  /* Rows are siblings in the outbox list. */
+  for (GtkWidget *row = gui_test_find_widget (window, SATCHEL_TYPE_OUTBOX_ROW);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (SATCHEL_IS_OUTBOX_ROW (row) &&
+        g_strcmp0 (satchel_outbox_item_get_id (satchel_outbox_row_get_item (SATCHEL_OUTBOX_ROW (row))),
+                   id) == 0)
+      return row;
 
   return NULL;
 }

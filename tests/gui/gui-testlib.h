@@ -98,6 +98,20 @@ GPtrArray         *gui_test_notifications       (void);
 /* The last one with @id, or NULL. */
 GuiTestNotification *gui_test_notification_lookup (const char *id);
 
+/* Saves a draft with @subject, @to and a short text; (transfer full)
+ * its id. */
+char              *gui_test_save_draft   (const char   *subject,
+                                          const char   *to);
+
+/* Waits (generously) for a visible dialog of @type transient for
+ * @parent, and returns it. */
+GtkWindow         *gui_test_wait_for_dialog (GtkWindow *parent,
+                                             GType      type);
+
+/* The outbox row of message @id in the main window @window, or NULL. */
+GtkWidget         *gui_test_find_outbox_row (GtkWidget  *window,
+                                             const char *id);
+
 /* The first widget of @type under @widget, depth first, or NULL. */
 GtkWidget         *gui_test_find_widget  (GtkWidget    *widget,
                                           GType         type);

@@ -106,22 +106,6 @@ reset (guint16 port)
   account = gui_test_add_account ("work", port);
 }
 
-static char *
-save_draft (const char *subject)
-{
-  g_autoptr(SatchelDraftStore) store = satchel_draft_store_new (NULL);
-  g_autoptr(SatchelDraft) draft = satchel_draft_new ();
-  g_autoptr(GError) error = NULL;
-
-  satchel_draft_set_subject (draft, subject);
-  satchel_draft_set_to (draft, "bob@example.com");
-  satchel_draft_set_body (draft, "Hello Bob.");
-  g_assert_true (satchel_draft_store_save (store, draft, &error));
-  g_assert_no_error (error);
-
-  return g_strdup (satchel_draft_get_id (draft));
-}
-
 static gboolean
 draft_exists (const char *id)
 {
@@ -139,22 +123,6 @@ find_compose (SatchelApplication *app)
       return l->data;
 
   return NULL;
-}
-
-static AdwMessageDialog *
-wait_for_dialog (GtkWindow *parent,
-                 GType      type)
-{
-  GtkWindow *dialog = NULL;
-
-  for (guint i = 0; i < 250 && dialog == NULL; i++)
-    {
-      gui_test_spin (20);
-      dialog = gui_test_find_dialog (parent, type);
-    }
-  g_assert_nonnull (dialog);
-
-  return ADW_MESSAGE_DIALOG (dialog);
 }
 
 static char *
@@ -176,6 +144,29 @@ typedef struct
   char *outbox_id;
   char *draft_id;
 } Handed;
+
+static void
+handed_clear (Handed *handed)
+{
+  g_clear_pointer (&handed->outbox_id, g_free);
+  g_clear_pointer (&handed->draft_id, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Handed, handed_clear)
+
+/* A message held for @seconds more, and its draft, as a compose window
+ * hands them over. */
+static void
+hand_over (Handed     *handed,
+           const char *subject,
+           gint64      seconds)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+
+  item = gui_test_queue ("work", subject, g_get_real_time () / G_USEC_PER_SEC + seconds, 0);
+  handed->outbox_id = g_strdup (satchel_outbox_item_get_id (item));
+  handed->draft_id = gui_test_save_draft (subject, "bob@example.com");
+}
 
 static void
 step_undo (SatchelApplication *app,
@@ -215,20 +206,15 @@ step_undo (SatchelApplication *app,
 static void
 test_application_undo (void)
 {
-  g_autoptr(SatchelOutboxItem) item = NULL;
-  g_autofree char *draft_id = NULL;
-  Handed handed;
+  g_auto(Handed) handed = { 0 };
 
   if (!gui_test_have_display ())
     return;
   reset (closed_port);
-  item = gui_test_queue ("work", "Take me back", g_get_real_time () / G_USEC_PER_SEC + 60, 0);
-  draft_id = save_draft ("Take me back");
+  hand_over (&handed, "Take me back", 60);
 
-  handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
-  handed.draft_id = draft_id;
   g_assert_cmpint (run_app (NULL, step_undo, &handed), ==, 0);
-  g_assert_true (draft_exists (draft_id));
+  g_assert_true (draft_exists (handed.draft_id));
 }
 
 static void
@@ -258,18 +244,13 @@ step_undo_too_late (SatchelApplication *app,
 static void
 test_application_undo_too_late (void)
 {
-  g_autoptr(SatchelOutboxItem) item = NULL;
-  g_autofree char *draft_id = NULL;
-  Handed handed;
+  g_auto(Handed) handed = { 0 };
 
   if (!gui_test_have_display ())
     return;
   reset (closed_port);
-  item = gui_test_queue ("work", "Already leaving", g_get_real_time () / G_USEC_PER_SEC + 60, 0);
-  draft_id = save_draft ("Already leaving");
+  hand_over (&handed, "Already leaving", 60);
 
-  handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
-  handed.draft_id = draft_id;
   g_assert_cmpint (run_app (NULL, step_undo_too_late, &handed), ==, 0);
 }
 
@@ -281,6 +262,14 @@ typedef struct
   const char *answer;
   gboolean    by_closing;
 } QuitCase;
+
+static void
+quit_case_clear (QuitCase *quit)
+{
+  handed_clear (&quit->handed);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QuitCase, quit_case_clear)
 
 static void
 step_quit (SatchelApplication *app,
@@ -298,7 +287,7 @@ step_quit (SatchelApplication *app,
   else
     g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 
-  dialog = wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send the Message Now?");
   g_assert_true (adw_message_dialog_has_response (dialog, "send"));
   g_assert_true (adw_message_dialog_has_response (dialog, "keep"));
@@ -314,7 +303,7 @@ step_quit (SatchelApplication *app,
     gtk_window_close (main_window);
   else
     g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
-  dialog = wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG));
   adw_message_dialog_response (dialog, quit->answer);
   /* From here the application must end by itself. */
 }
@@ -322,21 +311,17 @@ step_quit (SatchelApplication *app,
 static void
 test_application_quit_keep (gconstpointer data)
 {
-  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(SatchelOutboxItem) before = NULL;
   g_autoptr(SatchelOutboxItem) after = NULL;
-  g_autofree char *draft_id = NULL;
   g_autofree char *queued = NULL;
-  QuitCase quit = { { 0 } };
-  gint64 held_until = g_get_real_time () / G_USEC_PER_SEC + 120;
+  g_auto(QuitCase) quit = { { 0 } };
 
   if (!gui_test_have_display ())
     return;
   reset (closed_port);
-  item = gui_test_queue ("work", "Keep me", held_until, 0);
-  draft_id = save_draft ("Keep me");
+  hand_over (&quit.handed, "Keep me", 120);
+  before = gui_test_lookup (quit.handed.outbox_id);
 
-  quit.handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
-  quit.handed.draft_id = draft_id;
   quit.answer = "keep";
   quit.by_closing = GPOINTER_TO_INT (data);
   g_assert_cmpint (run_app (NULL, step_quit, &quit), ==, 0);
@@ -345,8 +330,9 @@ test_application_quit_keep (gconstpointer data)
   after = gui_test_lookup (quit.handed.outbox_id);
   g_assert_nonnull (after);
   g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_HELD);
-  g_assert_cmpint (satchel_outbox_item_get_held_until (after), ==, held_until);
-  g_assert_true (draft_exists (draft_id));
+  g_assert_cmpint (satchel_outbox_item_get_held_until (after), ==,
+                   satchel_outbox_item_get_held_until (before));
+  g_assert_true (draft_exists (quit.handed.draft_id));
   queued = queued_drafts_file ();
   g_assert_nonnull (strstr (queued, quit.handed.outbox_id));
 }
@@ -369,7 +355,7 @@ step_last_compose (SatchelApplication *app,
 
   gtk_window_destroy (compose);
   main_window = satchel_application_get_main_window (app);
-  dialog = wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (main_window, ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send the Message Now?");
   adw_message_dialog_response (dialog, quit->answer);
 }
@@ -377,19 +363,14 @@ step_last_compose (SatchelApplication *app,
 static void
 test_application_last_compose_asks (void)
 {
-  g_autoptr(SatchelOutboxItem) item = NULL;
   g_autoptr(SatchelOutboxItem) after = NULL;
-  g_autofree char *draft_id = NULL;
-  QuitCase quit = { { 0 } };
+  g_auto(QuitCase) quit = { { 0 } };
 
   if (!gui_test_have_display ())
     return;
   reset (closed_port);
-  item = gui_test_queue ("work", "Last window", g_get_real_time () / G_USEC_PER_SEC + 120, 0);
-  draft_id = save_draft ("Last window");
+  hand_over (&quit.handed, "Last window", 120);
 
-  quit.handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
-  quit.handed.draft_id = draft_id;
   quit.answer = "keep";
   g_assert_cmpint (run_app (NULL, step_last_compose, &quit), ==, 0);
 
@@ -405,27 +386,22 @@ test_application_quit_send_now (void)
 {
   g_autoptr(GuiTestServer) server = gui_test_server_start ("{\"security\": \"none\", "
                                                            "\"auth_clear\": []}");
-  g_autoptr(SatchelOutboxItem) item = NULL;
   g_autoptr(SatchelOutboxItem) after = NULL;
   g_autoptr(GPtrArray) sent = NULL;
-  g_autofree char *draft_id = NULL;
-  QuitCase quit = { { 0 } };
+  g_auto(QuitCase) quit = { { 0 } };
 
   if (!gui_test_have_display ())
     return;
   reset (gui_test_server_port (server));
-  item = gui_test_queue ("work", "Send me now", g_get_real_time () / G_USEC_PER_SEC + 120, 0);
-  draft_id = save_draft ("Send me now");
+  hand_over (&quit.handed, "Send me now", 120);
 
-  quit.handed.outbox_id = (char *) satchel_outbox_item_get_id (item);
-  quit.handed.draft_id = draft_id;
   quit.answer = "send";
   g_assert_cmpint (run_app (NULL, step_quit, &quit), ==, 0);
 
   after = gui_test_lookup (quit.handed.outbox_id);
   g_assert_null (after);
   g_assert_true (satchel_sent_contains (NULL, quit.handed.outbox_id));
-  g_assert_false (draft_exists (draft_id));
+  g_assert_false (draft_exists (quit.handed.draft_id));
   sent = satchel_sent_list_sync (NULL, NULL, NULL);
   g_assert_cmpuint (sent->len, ==, 1);
   g_assert_cmpstr (satchel_sent_message_get_subject (sent->pdata[0]), ==, "Send me now");
@@ -485,21 +461,6 @@ has_progress (gpointer data)
   return watch->total > 0 && watch->last_sent > 0;
 }
 
-static SatchelOutboxRow *
-find_row (GtkWindow  *window,
-          const char *id)
-{
-  for (GtkWidget *row = gui_test_find_widget (GTK_WIDGET (window), SATCHEL_TYPE_OUTBOX_ROW);
-       row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (SATCHEL_IS_OUTBOX_ROW (row) &&
-        g_strcmp0 (satchel_outbox_item_get_id (satchel_outbox_row_get_item (SATCHEL_OUTBOX_ROW (row))),
-                   id) == 0)
-      return SATCHEL_OUTBOX_ROW (row);
-
-  return NULL;
-}
-
 typedef struct
 {
   GtkWindow  *window;
@@ -510,7 +471,7 @@ static gboolean
 row_shows_progress (gpointer data)
 {
   RowWait *wait = data;
-  SatchelOutboxRow *row = find_row (wait->window, wait->id);
+  GtkWidget *row = gui_test_find_outbox_row (GTK_WIDGET (wait->window), wait->id);
   GtkLabel *label;
 
   if (row == NULL)
@@ -543,7 +504,7 @@ step_progress_cancel (SatchelApplication *app,
    * how far it got, in bytes and percent, and a Cancel button. */
   gui_test_wait_for (has_progress, watch, 60);
   gui_test_wait_for (row_shows_progress, &wait, 60);
-  row = find_row (window, watch->id);
+  row = SATCHEL_OUTBOX_ROW (gui_test_find_outbox_row (GTK_WIDGET (window), watch->id));
   /* "1.2 MB of 21.9 MB (5 %)" */
   label = gui_test_find_label (GTK_WIDGET (row), "B of ");
   g_assert_nonnull (strstr (gtk_label_get_text (label), "MB ("));
@@ -613,7 +574,7 @@ step_password (SatchelApplication *app,
   g_assert_error (watch->error, SATCHEL_SMTP_ERROR, SATCHEL_SMTP_ERROR_AUTH_FAILED);
   g_assert_true (satchel_application_needs_password (app, watch->id));
 
-  dialog = SATCHEL_PASSWORD_DIALOG (wait_for_dialog (window, SATCHEL_TYPE_PASSWORD_DIALOG));
+  dialog = SATCHEL_PASSWORD_DIALOG (gui_test_wait_for_dialog (window, SATCHEL_TYPE_PASSWORD_DIALOG));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "alice"));
   /* The server's words are shown. */
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (dialog), "535"));
@@ -838,7 +799,7 @@ step_link (SatchelApplication *app,
       return;
     }
 
-  consent = SATCHEL_ATTACH_CONSENT (wait_for_dialog (GTK_WINDOW (compose), SATCHEL_TYPE_ATTACH_CONSENT));
+  consent = SATCHEL_ATTACH_CONSENT (gui_test_wait_for_dialog (GTK_WINDOW (compose), SATCHEL_TYPE_ATTACH_CONSENT));
 
   /* Each full path is shown; the dot-folder one is refused with a
    * reason and never offered. */

@@ -83,22 +83,6 @@ n_items (SatchelWindow *window,
   return g_list_model_get_n_items (satchel_window_get_list (window, list));
 }
 
-static SatchelOutboxRow *
-find_row (SatchelWindow *window,
-          const char    *id)
-{
-  /* Rows are siblings in the outbox list. */
-  for (GtkWidget *row = gui_test_find_widget (GTK_WIDGET (window), SATCHEL_TYPE_OUTBOX_ROW);
-       row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    if (SATCHEL_IS_OUTBOX_ROW (row) &&
-        g_strcmp0 (satchel_outbox_item_get_id (satchel_outbox_row_get_item (SATCHEL_OUTBOX_ROW (row))),
-                   id) == 0)
-      return SATCHEL_OUTBOX_ROW (row);
-
-  return NULL;
-}
-
 static void
 write_sent (const char *name,
             const char *subject)
@@ -114,44 +98,12 @@ write_sent (const char *name,
   g_assert_true (g_file_set_contents (path, text, -1, NULL));
 }
 
-static char *
-save_draft (const char *subject,
-            const char *to)
-{
-  g_autoptr(SatchelDraftStore) store = satchel_draft_store_new (NULL);
-  g_autoptr(SatchelDraft) draft = satchel_draft_new ();
-  g_autoptr(GError) error = NULL;
-
-  satchel_draft_set_subject (draft, subject);
-  satchel_draft_set_to (draft, to);
-  satchel_draft_set_body (draft, "Draft text.");
-  g_assert_true (satchel_draft_store_save (store, draft, &error));
-  g_assert_no_error (error);
-
-  return g_strdup (satchel_draft_get_id (draft));
-}
-
 static void
 activate (SatchelWindow *window,
           const char    *action,
           const char    *id)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), action, "s", id));
-}
-
-static AdwMessageDialog *
-wait_for_dialog (SatchelWindow *window)
-{
-  GtkWindow *dialog = NULL;
-
-  for (guint i = 0; i < 100 && dialog == NULL; i++)
-    {
-      gui_test_spin (20);
-      dialog = gui_test_find_dialog (GTK_WINDOW (window), ADW_TYPE_MESSAGE_DIALOG);
-    }
-  g_assert_nonnull (dialog);
-
-  return ADW_MESSAGE_DIALOG (dialog);
 }
 
 /* Tests -------------------------------------------------------------------- */
@@ -243,8 +195,8 @@ test_window_lists (void)
   gui_test_set_state (satchel_outbox_item_get_id (failed), SATCHEL_OUTBOX_FAILED,
                       "The server refused the message. The server said: “550 5.7.1 Relaying denied”");
   held = gui_test_queue ("work", "Still held", now + 3600, 0);
-  draft_a = save_draft ("Plans for Friday", "ann@example.com");
-  draft_b = save_draft ("", "");
+  draft_a = gui_test_save_draft ("Plans for Friday", "ann@example.com");
+  draft_b = gui_test_save_draft ("", "");
   write_sent ("20261102T090000-abc.eml", "Minutes of the meeting");
 
   window = open_window ();
@@ -259,7 +211,8 @@ test_window_lists (void)
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "Waiting to try again at"));
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "Leaves at"));
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "To bob@example.com"));
-  row = find_row (window, satchel_outbox_item_get_id (failed));
+  row = SATCHEL_OUTBOX_ROW (gui_test_find_outbox_row (GTK_WIDGET (window),
+                                                      satchel_outbox_item_get_id (failed)));
   g_assert_nonnull (row);
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (row), "1 attempt"));
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (row), "Refused by the server"));
@@ -310,7 +263,7 @@ test_window_follows_folders (void)
     return;
   reset (TRUE);
   write_sent ("20261101T090000-one.eml", "First");
-  draft = save_draft ("Soon gone", "");
+  draft = gui_test_save_draft ("Soon gone", "");
 
   window = open_window ();
   g_assert_cmpuint (n_items (window, "sent"), ==, 1);
@@ -488,7 +441,7 @@ test_window_retry_unknown_asks (void)
 
   window = open_window ();
   activate (window, "outbox.retry", satchel_outbox_item_get_id (item));
-  dialog = wait_for_dialog (window);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (GTK_WINDOW (window), ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send Again?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "may already have it"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
@@ -499,7 +452,7 @@ test_window_retry_unknown_asks (void)
   g_clear_object (&after);
 
   activate (window, "outbox.retry", satchel_outbox_item_get_id (item));
-  dialog = wait_for_dialog (window);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (GTK_WINDOW (window), ADW_TYPE_MESSAGE_DIALOG));
   adw_message_dialog_response (dialog, "send");
   wait.id = (char *) satchel_outbox_item_get_id (item);
   wait.attempts = 2;
@@ -533,7 +486,7 @@ test_window_discard (void)
 
   window = open_window ();
   activate (window, "outbox.discard", satchel_outbox_item_get_id (item));
-  dialog = wait_for_dialog (window);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (GTK_WINDOW (window), ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Discard Message?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Not worth sending"));
   adw_message_dialog_response (dialog, "cancel");
@@ -542,7 +495,7 @@ test_window_discard (void)
   g_assert_nonnull (after);
 
   activate (window, "outbox.discard", satchel_outbox_item_get_id (item));
-  dialog = wait_for_dialog (window);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (GTK_WINDOW (window), ADW_TYPE_MESSAGE_DIALOG));
   adw_message_dialog_response (dialog, "discard");
   gui_test_wait_for (has_empty_outbox, window, 30);
   g_clear_object (&after);
@@ -567,7 +520,7 @@ test_window_drafts (void)
   if (!gui_test_have_display ())
     return;
   reset (TRUE);
-  id = save_draft ("Half written", "dan@example.com");
+  id = gui_test_save_draft ("Half written", "dan@example.com");
 
   window = open_window ();
   satchel_window_set_page (window, "drafts");
@@ -587,7 +540,7 @@ test_window_drafts (void)
   gtk_window_destroy (GTK_WINDOW (compose));
 
   activate (window, "drafts.delete", id);
-  dialog = wait_for_dialog (window);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (GTK_WINDOW (window), ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete Draft?");
   adw_message_dialog_response (dialog, "delete");
   gui_test_wait_for (has_no_drafts, window, 30);
