@@ -71,6 +71,7 @@ struct _SatchelApplication
   gboolean           busy_hold;
   AdwMessageDialog  *quit_dialog;
   gboolean           quitting;         /* the user chose to quit */
+  gboolean           shut_down;
 };
 
 G_DEFINE_FINAL_TYPE (SatchelApplication, satchel_application, ADW_TYPE_APPLICATION)
@@ -1222,6 +1223,8 @@ satchel_application_shutdown (GApplication *app)
   gboolean expired = FALSE;
   guint deadline;
 
+  self->shut_down = TRUE;
+
   /* A send in progress is cancelled, which leaves its message queued;
    * give the worker a moment to record that rather than die mid-write
    * (the outbox survives that too, but "queued" beats "unknown"). */
@@ -1265,7 +1268,7 @@ satchel_application_window_removed (GtkApplication *app,
   /* The last window went (a compose window, the address book) while a
    * message can still be undone: ask, as quitting does, rather than let
    * it leave unseen. */
-  if (!self->quitting && gtk_application_get_windows (app) == NULL &&
+  if (!self->quitting && !self->shut_down && gtk_application_get_windows (app) == NULL &&
       satchel_application_get_n_held (self) > 0 &&
       !g_application_get_is_remote (G_APPLICATION (app)))
     {
