@@ -101,10 +101,26 @@ gui_test_wait_for (gboolean (*done) (gpointer),
   guint id = g_timeout_add_seconds (seconds, on_timeout, &expired);
 
   while (!done (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      /* Some conditions are files, not events: look again now and
+       * then. */
+      gboolean tick = FALSE;
+      guint tick_id = g_timeout_add (50, on_timeout, &tick);
+
+      while (!tick && !done (data) && !expired)
+        g_main_context_iteration (NULL, TRUE);
+      if (!tick)
+        g_source_remove (tick_id);
+    }
   if (!expired)
     g_source_remove (id);
   g_assert_true (done (data));
+}
+
+gboolean
+gui_test_is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
 }
 
 void
@@ -310,11 +326,42 @@ gui_test_server_port (GuiTestServer *server)
   return server->port;
 }
 
+static void
+on_server_exited (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
 void
 gui_test_server_stop (GuiTestServer *server)
 {
+  gboolean exited = FALSE;
+  gboolean expired = FALSE;
+  guint id;
+
+  /* One that does not stop within the wait is killed: no test leaves a
+   * server behind. */
   g_subprocess_send_signal (server->process, SIGTERM);
-  g_subprocess_wait (server->process, NULL, NULL);
+  g_subprocess_wait_async (server->process, NULL, on_server_exited, &exited);
+  id = g_timeout_add_seconds (60, on_timeout, &expired);
+  while (!exited && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  if (!exited)
+    {
+      g_subprocess_force_exit (server->process);
+      gui_test_wait_for (is_true, &exited, 60);
+    }
   g_object_unref (server->process);
   g_clear_object (&server->events);
   g_free (server);
@@ -491,6 +538,41 @@ gui_test_find_widget (GtkWidget *widget,
        child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = gui_test_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+gui_test_collect_widgets (GtkWidget *widget,
+                          GType      type,
+                          GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gui_test_collect_widgets (child, type, found);
+}
+
+GtkWidget *
+gui_test_find_row (GtkWidget  *widget,
+                   const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gui_test_find_row (child, title);
 
       if (found != NULL)
         return found;

@@ -31,11 +31,14 @@ guint16            gui_test_closed_port  (void);
 /* FALSE (and the test skipped) without an X display. */
 gboolean           gui_test_have_display (void);
 
-/* Iterates the default main context until @done returns TRUE; fails
- * the test after @seconds (generous: the machine may be loaded). */
+/* Iterates the default main context until @done returns TRUE (asked
+ * again at least every 50 ms, for conditions that are files); fails the
+ * test after @seconds (generous: the machine may be loaded). */
 void               gui_test_wait_for     (gboolean   (*done) (gpointer),
                                           gpointer     data,
                                           guint        seconds);
+/* For gui_test_wait_for(): whether @widget is mapped. */
+gboolean           gui_test_is_mapped    (gpointer     widget);
 /* Iterates the default main context for @ms milliseconds. */
 void               gui_test_spin         (guint        ms);
 
@@ -115,6 +118,14 @@ GtkWidget         *gui_test_find_outbox_row (GtkWidget  *window,
 /* The first widget of @type under @widget, depth first, or NULL. */
 GtkWidget         *gui_test_find_widget  (GtkWidget    *widget,
                                           GType         type);
+/* Adds every widget of @type under @widget (itself included) to
+ * @found, in tree order. */
+void               gui_test_collect_widgets (GtkWidget *widget,
+                                             GType      type,
+                                             GPtrArray *found);
+/* The first AdwPreferencesRow under @widget titled @title, or NULL. */
+GtkWidget         *gui_test_find_row     (GtkWidget    *widget,
+                                          const char   *title);
 /* The first GtkLabel under @widget whose text contains @text, or NULL. */
 GtkLabel          *gui_test_find_label   (GtkWidget    *widget,
                                           const char   *text);

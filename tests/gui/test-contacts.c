@@ -12,58 +12,15 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gui-testlib.h"
 #include "satchel-contact-store.h"
 #include "satchel-contacts-window.h"
 #include "satchel-paths.h"
 #include "satchel-recipient-entry.h"
 #include "satchel-resources.h"
 
-static gboolean
-have_display (void)
-{
-  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
-    return TRUE;
-  g_test_skip ("no display: run under build-aux/headless");
-  return FALSE;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so, or two seconds pass. */
-static void
-wait_for (gboolean (*done) (gpointer),
-          gpointer  data)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (2000, on_timeout, &expired);
-
-  while (!done (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  g_assert_true (done (data));
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
+/* Generous: the machine may be loaded. */
+#define WAIT_SECONDS 20
 
 static SatchelContactStore *
 fresh_store (void)
@@ -94,24 +51,6 @@ add_contact (SatchelContactStore *store,
   g_assert_no_error (error);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The status page on screen, if any. */
 static AdwStatusPage *
 find_mapped_status_page (GtkWidget *widget)
@@ -137,13 +76,13 @@ test_empty_state (void)
   SatchelContactsWindow *window;
   AdwStatusPage *page;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   store = fresh_store ();
   window = satchel_contacts_window_new (NULL, store);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
-  spin (50);
+  gui_test_wait_for (gui_test_is_mapped, window, WAIT_SECONDS);
+  gui_test_spin (50);
 
   page = find_mapped_status_page (GTK_WIDGET (window));
   g_assert_nonnull (page);
@@ -152,7 +91,7 @@ test_empty_state (void)
 
   /* A contact added elsewhere (the CLI) shows up without a reload. */
   add_contact (store, "Ann Lee", "ann@example.com");
-  spin (50);
+  gui_test_spin (50);
   g_assert_cmpuint (g_list_model_get_n_items (satchel_contacts_window_get_visible_contacts (window)), ==, 1);
   g_assert_null (find_mapped_status_page (GTK_WIDGET (window)));
 
@@ -182,7 +121,7 @@ test_search (void)
   CountWait wait;
   AdwStatusPage *page;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   store = fresh_store ();
   add_contact (store, "Maria Annis", "maria@example.com");
@@ -190,19 +129,19 @@ test_search (void)
   add_contact (store, "王小明", "wang@example.cn");
   window = satchel_contacts_window_new (NULL, store);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  gui_test_wait_for (gui_test_is_mapped, window, WAIT_SECONDS);
 
   wait.model = satchel_contacts_window_get_visible_contacts (window);
   wait.expected = 3;
-  wait_for (count_is, &wait);
+  gui_test_wait_for (count_is, &wait, WAIT_SECONDS);
 
   /* Typed into the search entry, as a person would. */
-  search = find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY);
+  search = gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY);
   g_assert_nonnull (search);
   gtk_widget_grab_focus (search);
   gtk_editable_set_text (GTK_EDITABLE (search), "zoe");
   wait.expected = 1;
-  wait_for (count_is, &wait);
+  gui_test_wait_for (count_is, &wait, WAIT_SECONDS);
   {
     g_autoptr(SatchelContact) zoe = g_list_model_get_item (wait.model, 0);
 
@@ -210,19 +149,19 @@ test_search (void)
   }
 
   gtk_editable_set_text (GTK_EDITABLE (search), "小明");
-  wait_for (count_is, &wait);
+  gui_test_wait_for (count_is, &wait, WAIT_SECONDS);
 
   gtk_editable_set_text (GTK_EDITABLE (search), "nobody at all");
   wait.expected = 0;
-  wait_for (count_is, &wait);
-  spin (20);
+  gui_test_wait_for (count_is, &wait, WAIT_SECONDS);
+  gui_test_spin (20);
   page = find_mapped_status_page (GTK_WIDGET (window));
   g_assert_nonnull (page);
   g_assert_cmpstr (adw_status_page_get_title (page), ==, "No Results");
 
   satchel_contacts_window_set_search (window, "");
   wait.expected = 3;
-  wait_for (count_is, &wait);
+  gui_test_wait_for (count_is, &wait, WAIT_SECONDS);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -274,7 +213,7 @@ test_autocomplete (void)
   GListModel *suggestions;
   PopupWait wait;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   store = fresh_store ();
   add_contact (store, "Maria Annis", "maria@example.com");
@@ -287,7 +226,7 @@ test_autocomplete (void)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (entry));
   gtk_window_set_default_size (GTK_WINDOW (window), 400, -1);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  gui_test_wait_for (gui_test_is_mapped, window, WAIT_SECONDS);
   gtk_widget_grab_focus (GTK_WIDGET (entry));
   editable = satchel_recipient_entry_get_editable (entry);
   suggestions = satchel_recipient_entry_get_suggestions (entry);
@@ -296,7 +235,7 @@ test_autocomplete (void)
   /* A prefix offers the people and the group. */
   gtk_editable_set_text (editable, "mar");
   wait.visible = TRUE;
-  wait_for (popup_is, &wait);
+  gui_test_wait_for (popup_is, &wait, WAIT_SECONDS);
   g_assert_cmpuint (g_list_model_get_n_items (suggestions), ==, 3);
 
   /* Down, Enter: the second suggestion. */
@@ -307,14 +246,14 @@ test_autocomplete (void)
 
   /* The next recipient, accent-free, taken with Tab. */
   gtk_editable_set_text (editable, "Mario Rossi <mario@example.it>, zoe");
-  wait_for (popup_is, &wait);
+  gui_test_wait_for (popup_is, &wait, WAIT_SECONDS);
   g_assert_true (press (entry, GDK_KEY_Tab));
   g_assert_cmpstr (gtk_editable_get_text (editable), ==,
                    "Mario Rossi <mario@example.it>, Zoë Müller <zoe@example.com>, ");
 
   /* A group's name offers the group, which brings its members. */
   gtk_editable_set_text (editable, "marke");
-  wait_for (popup_is, &wait);
+  gui_test_wait_for (popup_is, &wait, WAIT_SECONDS);
   g_assert_cmpuint (g_list_model_get_n_items (suggestions), ==, 1);
   g_assert_true (press (entry, GDK_KEY_Return));
   g_assert_cmpstr (gtk_editable_get_text (editable), ==,
@@ -322,7 +261,7 @@ test_autocomplete (void)
 
   /* Escape closes the list and leaves the text; Up wraps around. */
   gtk_editable_set_text (editable, "ma");
-  wait_for (popup_is, &wait);
+  gui_test_wait_for (popup_is, &wait, WAIT_SECONDS);
   g_assert_true (press (entry, GDK_KEY_Up));
   g_assert_true (press (entry, GDK_KEY_Escape));
   g_assert_false (satchel_recipient_entry_get_popup_visible (entry));
@@ -341,16 +280,7 @@ test_autocomplete (void)
 static AdwMessageDialog *
 find_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return (AdwMessageDialog *) gui_test_find_dialog (NULL, ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static gboolean
@@ -379,7 +309,7 @@ answer (AdwMessageDialog *dialog,
 {
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (20);
+  gui_test_spin (20);
 }
 
 static void
@@ -393,16 +323,16 @@ test_add_edit_delete (void)
   AdwMessageDialog *dialog;
   GtkListView *view;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   store = fresh_store ();
   window = satchel_contacts_window_new (NULL, store);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  gui_test_wait_for (gui_test_is_mapped, window, WAIT_SECONDS);
 
   /* Add: Ctrl+N's action, the form filled in, Save. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "contacts.add-contact", NULL));
-  wait_for (dialog_shown, NULL);
+  gui_test_wait_for (dialog_shown, NULL, WAIT_SECONDS);
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "New Contact");
   rows = dialog_rows (dialog);
@@ -419,7 +349,7 @@ test_add_edit_delete (void)
 
   /* A bad address: nothing saved, a notice instead. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "contacts.add-contact", NULL));
-  wait_for (dialog_shown, NULL);
+  gui_test_wait_for (dialog_shown, NULL, WAIT_SECONDS);
   dialog = find_dialog ();
   g_clear_pointer (&rows, g_ptr_array_unref);
   rows = dialog_rows (dialog);
@@ -429,9 +359,9 @@ test_add_edit_delete (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
 
   /* Edit: Enter on the row opens the contact. */
-  view = GTK_LIST_VIEW (find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_VIEW));
+  view = GTK_LIST_VIEW (gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_VIEW));
   g_signal_emit_by_name (view, "activate", 0);
-  wait_for (dialog_shown, NULL);
+  gui_test_wait_for (dialog_shown, NULL, WAIT_SECONDS);
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Edit Contact");
   g_clear_pointer (&rows, g_ptr_array_unref);
@@ -445,7 +375,7 @@ test_add_edit_delete (void)
 
   /* A group, from the menu's action. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "contacts.add-group", NULL));
-  wait_for (dialog_shown, NULL);
+  gui_test_wait_for (dialog_shown, NULL, WAIT_SECONDS);
   dialog = find_dialog ();
   g_clear_pointer (&rows, g_ptr_array_unref);
   rows = dialog_rows (dialog);
@@ -458,11 +388,11 @@ test_add_edit_delete (void)
 
   /* Delete: confirm, and the contact goes. */
   g_signal_emit_by_name (view, "activate", 0);
-  wait_for (dialog_shown, NULL);
+  gui_test_wait_for (dialog_shown, NULL, WAIT_SECONDS);
   answer (find_dialog (), "cancel");
   {
     GtkWidget *trash = NULL;
-    GtkWidget *row_box = find_widget (GTK_WIDGET (view), GTK_TYPE_BOX);
+    GtkWidget *row_box = gui_test_find_widget (GTK_WIDGET (view), GTK_TYPE_BOX);
 
     for (GtkWidget *child = gtk_widget_get_first_child (row_box); child != NULL;
          child = gtk_widget_get_next_sibling (child))
@@ -470,7 +400,7 @@ test_add_edit_delete (void)
     g_assert_true (GTK_IS_BUTTON (trash));
     g_signal_emit_by_name (trash, "clicked");
   }
-  wait_for (dialog_shown, NULL);
+  gui_test_wait_for (dialog_shown, NULL, WAIT_SECONDS);
   dialog = find_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Delete “Ann Lee-Smith”?");
   answer (dialog, "delete");
@@ -483,21 +413,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
-  g_autofree char *home = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Private user folders, but not G_TEST_OPTION_ISOLATE_DIRS: that also
-   * hides the system MIME database GTK needs. */
-  home = g_dir_make_tmp ("satchel-test-contacts-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_setenv (vars[i], dir, TRUE);
-    }
+  gui_test_init_env ("test-contacts");
 
   g_test_init (&argc, &argv, NULL);
   if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
