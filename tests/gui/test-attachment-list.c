@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gui-testlib.h"
 #include "satchel-attachment-list.h"
 #include "satchel-attachment-row.h"
 #include "satchel-compose-check.h"
@@ -22,41 +23,9 @@
 static char *folder;
 
 static gboolean
-have_display (void)
-{
-  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
-    return TRUE;
-  g_test_skip ("no display: run under build-aux/headless");
-  return FALSE;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
 list_loaded (gpointer list)
 {
   return !satchel_attachment_list_get_loading (list);
-}
-
-/* Runs the main loop until @done says so (a generous time-out: the
- * machine may be loaded). */
-static void
-wait_for (gboolean (*done) (gpointer),
-          gpointer  data)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (20, on_timeout, &expired);
-
-  while (!done (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  g_assert_true (done (data));
 }
 
 /* A file of @size bytes in the test folder. (transfer full) */
@@ -102,24 +71,6 @@ on_changed (SatchelAttachmentList *list,
 }
 
 static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
 find_label (GtkWidget  *widget,
             const char *text)
 {
@@ -162,7 +113,7 @@ test_model (void)
   guint changes = 0;
   guint64 encoded;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   small = make_file ("small.txt", 1000);
   medium = make_file ("medium.bin", 20000);
@@ -178,7 +129,7 @@ test_model (void)
   /* The same file twice is attached once. */
   g_assert_null (satchel_attachment_list_add_file (list, small, FALSE));
   g_assert_cmpuint (changes, ==, 3);
-  wait_for (list_loaded, list);
+  gui_test_wait_for (list_loaded, list, 20);
 
   g_assert_cmpuint (g_list_model_get_n_items (satchel_attachment_list_get_model (list)), ==, 3);
   g_assert_cmpstr (name_at (list, 2), ==, "季度报告.pdf");
@@ -241,7 +192,7 @@ test_refused (void)
   GtkWindow *window;
   const char *notice;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   g_assert_cmpint (g_mkdir_with_parents (dir_path, 0700), ==, 0);
   g_assert_true (mkfifo (fifo_path, 0600) == 0 || errno == EEXIST);
@@ -252,8 +203,8 @@ test_refused (void)
   satchel_attachment_list_add_file (list, good, FALSE);
   satchel_attachment_list_add_file (list, fifo, FALSE);
   satchel_attachment_list_add_file (list, missing, FALSE);
-  wait_for (list_loaded, list);
-  wait_for (has_notice, list);
+  gui_test_wait_for (list_loaded, list, 20);
+  gui_test_wait_for (has_notice, list, 20);
 
   /* Only the regular file stays; the others are named with the reason. */
   g_assert_cmpuint (g_list_model_get_n_items (satchel_attachment_list_get_model (list)), ==, 1);
@@ -272,7 +223,7 @@ test_refused (void)
 
       g_assert_cmpint (g_chmod (locked_path, 0), ==, 0);
       satchel_attachment_list_add_file (list, locked, FALSE);
-      wait_for (list_loaded, list);
+      gui_test_wait_for (list_loaded, list, 20);
       g_assert_cmpuint (g_list_model_get_n_items (satchel_attachment_list_get_model (list)), ==, 1);
       g_assert_nonnull (strstr (satchel_attachment_list_get_notice (list),
                                 "“locked.txt” cannot be read"));
@@ -291,11 +242,11 @@ test_keep_missing (void)
   GtkWidget *row;
   GtkLabel *detail = NULL;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   list = new_list_in_window (&window);
   satchel_attachment_list_add_file (list, missing, TRUE);
-  wait_for (list_loaded, list);
+  gui_test_wait_for (list_loaded, list, 20);
 
   /* A draft's file that has gone is shown as missing, not dropped. */
   g_assert_cmpuint (g_list_model_get_n_items (satchel_attachment_list_get_model (list)), ==, 1);
@@ -303,7 +254,7 @@ test_keep_missing (void)
   g_assert_true (satchel_attachment_list_get_first_problem (list) == item (list, 0));
   g_assert_cmpuint (satchel_attachment_list_get_total_size (list), ==, 0);
 
-  row = find_widget (GTK_WIDGET (list), SATCHEL_TYPE_ATTACHMENT_ROW);
+  row = gui_test_find_widget (GTK_WIDGET (list), SATCHEL_TYPE_ATTACHMENT_ROW);
   g_assert_nonnull (row);
   detail = GTK_LABEL (find_label (row, "Missing: moved or deleted"));
   g_assert_nonnull (detail);
@@ -321,12 +272,12 @@ test_size_limit (void)
   GtkWidget *summary;
   guint64 encoded;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   file = make_file ("photo.jpg", 300000);
   list = new_list_in_window (&window);
   satchel_attachment_list_add_file (list, file, FALSE);
-  wait_for (list_loaded, list);
+  gui_test_wait_for (list_loaded, list, 20);
   encoded = satchel_attachment_list_get_encoded_size (list);
   g_assert_cmpuint (encoded, ==, satchel_compose_encoded_size (300000));
 
@@ -393,7 +344,7 @@ test_keyboard_and_drag (void)
   GValue value = G_VALUE_INIT;
   gboolean accepted = FALSE;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   a = make_file ("a.txt", 1);
   b = make_file ("b.txt", 2);
@@ -402,8 +353,8 @@ test_keyboard_and_drag (void)
   satchel_attachment_list_add_file (list, a, FALSE);
   satchel_attachment_list_add_file (list, b, FALSE);
   satchel_attachment_list_add_file (list, c, FALSE);
-  wait_for (list_loaded, list);
-  box = GTK_LIST_BOX (find_widget (GTK_WIDGET (list), GTK_TYPE_LIST_BOX));
+  gui_test_wait_for (list_loaded, list, 20);
+  box = GTK_LIST_BOX (gui_test_find_widget (GTK_WIDGET (list), GTK_TYPE_LIST_BOX));
 
   /* Alt+Down moves the focused row down, and it keeps the focus. */
   gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (box, 0)));
@@ -441,7 +392,7 @@ test_keyboard_and_drag (void)
   /* The Remove button of a row. */
   {
     GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (box, 1));
-    GtkWidget *button = find_widget (row, GTK_TYPE_BUTTON);
+    GtkWidget *button = gui_test_find_widget (row, GTK_TYPE_BUTTON);
 
     g_assert_nonnull (button);
     g_signal_emit_by_name (button, "clicked");
@@ -456,22 +407,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
-  g_autofree char *home = NULL;
-  g_autoptr(GError) error = NULL;
-
-  /* Private user folders, but not G_TEST_OPTION_ISOLATE_DIRS: that also
-   * hides the system MIME database (content types and icons). */
-  home = g_dir_make_tmp ("satchel-test-attachments-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_setenv (vars[i], dir, TRUE);
-    }
-  folder = g_build_filename (home, "files", NULL);
+  gui_test_init_env ("test-attachments");
+  folder = g_build_filename (g_getenv ("HOME"), "files", NULL);
   g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
 
   g_test_init (&argc, &argv, NULL);
