@@ -13,6 +13,7 @@
 #include <gmime/gmime.h>
 #include <string.h>
 
+#include "gui-testlib.h"
 #include "satchel-account-store.h"
 #include "satchel-application.h"
 #include "satchel-compose-check.h"
@@ -25,80 +26,6 @@
 static SatchelApplication *app;
 static char *folder;
 
-static gboolean
-have_display (void)
-{
-  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
-    return TRUE;
-  g_test_skip ("no display: run under build-aux/headless");
-  return FALSE;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so, with a time-out generous
- * enough for a loaded machine. */
-static void
-wait_for (gboolean (*done) (gpointer),
-          gpointer  data)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (30, on_timeout, &expired);
-
-  while (!done (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  g_assert_true (done (data));
-}
-
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Every widget of @type under @widget, in tree order. */
-static void
-collect_widgets (GtkWidget *widget,
-                 GType      type,
-                 GPtrArray *found)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    g_ptr_array_add (found, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_widgets (child, type, found);
-}
-
 /* The To, Cc and Bcc fields, in that order. */
 static SatchelRecipientEntry *
 recipient_entry (SatchelComposeWindow *window,
@@ -106,7 +33,7 @@ recipient_entry (SatchelComposeWindow *window,
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new ();
 
-  collect_widgets (GTK_WIDGET (window), SATCHEL_TYPE_RECIPIENT_ENTRY, entries);
+  gui_test_collect_widgets (GTK_WIDGET (window), SATCHEL_TYPE_RECIPIENT_ENTRY, entries);
   g_assert_cmpuint (entries->len, ==, 3);
   return g_ptr_array_index (entries, index);
 }
@@ -116,7 +43,7 @@ subject_entry (SatchelComposeWindow *window)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new ();
 
-  collect_widgets (GTK_WIDGET (window), GTK_TYPE_ENTRY, entries);
+  gui_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_ENTRY, entries);
   /* The three recipient entries come first in the grid. */
   for (guint i = 0; i < entries->len; i++)
     if (!SATCHEL_IS_RECIPIENT_ENTRY (gtk_widget_get_parent (entries->pdata[i])))
@@ -262,12 +189,6 @@ has_queued (gpointer user_data)
 }
 
 static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-static gboolean
 list_loaded (gpointer window)
 {
   return !satchel_attachment_list_get_loading (satchel_compose_window_get_attachment_list (window));
@@ -285,7 +206,7 @@ new_window (void)
   SatchelComposeWindow *window = satchel_compose_window_new (app);
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  gui_test_wait_for (gui_test_is_mapped, window, 30);
   return window;
 }
 
@@ -295,7 +216,7 @@ test_empty (void)
   SatchelComposeWindow *window;
   g_autofree char *body = NULL;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   window = new_window ();
@@ -312,7 +233,7 @@ test_empty (void)
 
   /* Closing an empty window never saved leaves no draft. */
   gtk_window_close (GTK_WINDOW (window));
-  spin (500);
+  gui_test_spin (500);
   g_assert_cmpuint (n_drafts (), ==, 0);
 }
 
@@ -325,7 +246,7 @@ test_window_size (void)
   int width;
   int height;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   g_settings_set_int (settings, "compose-width", 700);
@@ -354,12 +275,12 @@ test_window_size (void)
     g_assert_true (rich);
 
     /* The formatting bar shows. */
-    collect_widgets (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, toggles);
+    gui_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_TOGGLE_BUTTON, toggles);
     for (guint i = 0; i < toggles->len; i++)
       if (g_strcmp0 (gtk_button_get_icon_name (toggles->pdata[i]), "format-text-bold-symbolic") == 0)
         bold = toggles->pdata[i];
     g_assert_nonnull (bold);
-    spin (300);
+    gui_test_spin (300);
     g_assert_true (gtk_widget_get_mapped (bold));
   }
   gtk_window_destroy (GTK_WINDOW (window));
@@ -375,11 +296,11 @@ test_signature_swap (void)
   GtkTextBuffer *buffer;
   GtkTextIter end;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   window = new_window ();
-  from = GTK_DROP_DOWN (find_widget (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
+  from = GTK_DROP_DOWN (gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_DROP_DOWN));
   set_body (window, "Hello Bob,");
 
   /* Untouched, the signature follows the account. */
@@ -410,7 +331,7 @@ test_recipients (void)
   GtkWidget *editable;
   g_autoptr(SatchelContact) added = NULL;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   g_assert_true (satchel_contact_store_load (contacts, NULL));
@@ -433,7 +354,7 @@ test_recipients (void)
 
   /* Send: nothing leaves, the field has the focus, the reason shows. */
   satchel_compose_window_send (window);
-  spin (200);
+  gui_test_spin (200);
   g_assert_cmpuint (n_queued (), ==, 0);
   g_assert_true (has_focus (editable));
 
@@ -472,7 +393,7 @@ test_reminder (void)
   AdwMessageDialog *dialog;
   g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   g_settings_set_uint (settings, "undo-delay", 30);
@@ -482,11 +403,11 @@ test_reminder (void)
   fill_minimal (window, "Report");
   set_body (window, "Hi Bob,\nthe report is attached.\n");
   satchel_compose_window_send (window);
-  wait_for (has_dialog, window);
+  gui_test_wait_for (has_dialog, window, 30);
   dialog = satchel_compose_window_get_pending_dialog (window);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send Without Attachment?");
   adw_message_dialog_response (dialog, "cancel");
-  spin (200);
+  gui_test_spin (200);
   g_assert_null (satchel_compose_window_get_pending_dialog (window));
   g_assert_cmpuint (n_queued (), ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -495,9 +416,9 @@ test_reminder (void)
   window = new_window ();
   fill_minimal (window, "季度报告见附件");
   satchel_compose_window_send (window);
-  wait_for (has_dialog, window);
+  gui_test_wait_for (has_dialog, window, 30);
   adw_message_dialog_response (satchel_compose_window_get_pending_dialog (window), "send");
-  wait_for (has_queued, NULL);
+  gui_test_wait_for (has_queued, NULL, 30);
   g_assert_cmpuint (n_queued (), ==, 1);
   reset ();
 
@@ -515,7 +436,7 @@ test_reminder (void)
   set_body (window, "Yes, let us do that.\n\n> I have attached the plan.\n");
   g_assert_nonnull (strstr (body_text (window), "attached terms"));
   satchel_compose_window_send (window);
-  wait_for (has_queued, NULL);
+  gui_test_wait_for (has_queued, NULL, 30);
   g_assert_cmpuint (n_queued (), ==, 1);
   g_settings_reset (settings, "undo-delay");
 }
@@ -530,7 +451,7 @@ test_size_warning (void)
   SatchelAttachmentList *list;
   AdwMessageDialog *dialog;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   /* The server said SIZE 10000; the file is 9000 bytes, 12 kB as sent. */
@@ -544,26 +465,26 @@ test_size_warning (void)
   fill_minimal (window, "The scan");
   list = satchel_compose_window_get_attachment_list (window);
   satchel_attachment_list_add_file (list, file, FALSE);
-  wait_for (list_loaded, window);
+  gui_test_wait_for (list_loaded, window, 30);
   g_assert_cmpuint (satchel_attachment_list_get_size_limit (list), ==, 10000);
   g_assert_true (satchel_attachment_list_get_over_limit (list));
   g_assert_cmpstr (satchel_attachment_list_get_summary (list), ==, "12.3\xc2\xa0kB of 10.0\xc2\xa0kB");
 
   satchel_compose_window_send (window);
-  wait_for (has_dialog, window);
+  gui_test_wait_for (has_dialog, window, 30);
   dialog = satchel_compose_window_get_pending_dialog (window);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Too Large for the Server");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "12.3\xc2\xa0kB"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "10.0\xc2\xa0kB"));
   adw_message_dialog_response (dialog, "back");
-  spin (200);
+  gui_test_spin (200);
   g_assert_cmpuint (n_queued (), ==, 0);
 
   /* Send anyway: the user's choice. */
   satchel_compose_window_send (window);
-  wait_for (has_dialog, window);
+  gui_test_wait_for (has_dialog, window, 30);
   adw_message_dialog_response (satchel_compose_window_get_pending_dialog (window), "send");
-  wait_for (has_queued, NULL);
+  gui_test_wait_for (has_queued, NULL, 30);
 }
 
 static void
@@ -582,7 +503,7 @@ test_draft_round_trip (void)
   GtkTextBuffer *buffer;
   GtkTextIter end;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   kept = make_file ("合同.pdf", 100);
@@ -611,11 +532,11 @@ test_draft_round_trip (void)
   list = satchel_compose_window_get_attachment_list (window);
   satchel_attachment_list_add_file (list, kept, FALSE);
   satchel_attachment_list_add_file (list, gone, FALSE);
-  wait_for (list_loaded, window);
+  gui_test_wait_for (list_loaded, window, 30);
 
   /* Saved by itself 2 s after the last change. */
-  wait_for (has_draft, NULL);
-  spin (300);
+  gui_test_wait_for (has_draft, NULL, 30);
+  gui_test_spin (300);
   g_assert_cmpuint (n_drafts (), ==, 1);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_cmpint (g_remove (gone_path), ==, 0);
@@ -633,8 +554,8 @@ test_draft_round_trip (void)
   /* Reopened: every field back, the missing file shown as missing. */
   window = satchel_compose_window_new_for_draft (app, draft);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
-  wait_for (list_loaded, window);
+  gui_test_wait_for (gui_test_is_mapped, window, 30);
+  gui_test_wait_for (list_loaded, window, 30);
   g_assert_cmpstr (satchel_recipient_entry_get_text (recipient_entry (window, 0)), ==,
                    "Bob <bob@example.com>, not yet@");
   g_assert_true (satchel_recipient_entry_get_invalid (recipient_entry (window, 0)));
@@ -668,7 +589,7 @@ test_draft_round_trip (void)
   buffer = satchel_compose_window_get_body_buffer (window);
   gtk_text_buffer_get_end_iter (buffer, &end);
   gtk_window_close (GTK_WINDOW (window));
-  spin (300);
+  gui_test_spin (300);
   g_assert_cmpuint (n_drafts (), ==, 1);
 }
 
@@ -689,7 +610,7 @@ test_rich_text (void)
   g_autoptr(GError) error = NULL;
   GtkTextIter iter;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   png = make_png ("chart.png");
   png2_dir = g_build_filename (folder, "other", NULL);
@@ -813,7 +734,7 @@ test_drop (void)
   gboolean accepted = FALSE;
   GSList *list = NULL;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   a = make_file ("dropped one.txt", 10);
@@ -842,7 +763,7 @@ test_drop (void)
   g_boxed_free (GDK_TYPE_FILE_LIST, files);
   g_assert_true (accepted);
 
-  wait_for (list_loaded, window);
+  gui_test_wait_for (list_loaded, window, 30);
   model = satchel_attachment_list_get_model (satchel_compose_window_get_attachment_list (window));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   {
@@ -874,13 +795,13 @@ test_paste (void)
   GSList *list = NULL;
   gboolean handled = FALSE;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   a = make_file ("pasted.txt", 10);
   b = make_file ("粘贴.txt", 20);
   window = new_window ();
-  gtk_widget_grab_focus (find_widget (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW));
+  gtk_widget_grab_focus (gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW));
 
   list = g_slist_append (list, a);
   list = g_slist_append (list, b);
@@ -899,7 +820,7 @@ test_paste (void)
         g_signal_emit_by_name (controller, "key-pressed", GDK_KEY_v, 0, GDK_CONTROL_MASK, &handled);
     }
   g_assert_true (handled);
-  wait_for (has_two_attachments, window);
+  gui_test_wait_for (has_two_attachments, window, 30);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -933,7 +854,7 @@ test_queue_error (void)
   g_autofree char *path = NULL;
   SatchelComposeWindow *window;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   file = make_file ("vanished.txt", 10);
@@ -941,12 +862,12 @@ test_queue_error (void)
   window = new_window ();
   fill_minimal (window, "It was here");
   satchel_attachment_list_add_file (satchel_compose_window_get_attachment_list (window), file, FALSE);
-  wait_for (list_loaded, window);
+  gui_test_wait_for (list_loaded, window, 30);
   g_assert_cmpint (g_remove (path), ==, 0);
 
   satchel_compose_window_send (window);
-  wait_for (shows_unreadable, window);
-  spin (300);
+  gui_test_wait_for (shows_unreadable, window, 30);
+  gui_test_spin (300);
   g_assert_cmpuint (n_queued (), ==, 0);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_cmpstr (gtk_editable_get_text (subject_entry (window)), ==, "It was here");
@@ -967,7 +888,7 @@ test_cancel (void)
 {
   SatchelComposeWindow *window;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   window = new_window ();
@@ -975,14 +896,14 @@ test_cancel (void)
   satchel_compose_window_send (window);
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (subject_entry (window))));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "compose.cancel-send", NULL));
-  wait_for (can_send, window);
+  gui_test_wait_for (can_send, window, 30);
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (subject_entry (window))));
-  spin (300);
+  gui_test_spin (300);
   g_assert_cmpuint (n_queued (), ==, 0);
   g_assert_cmpstr (gtk_editable_get_text (subject_entry (window)), ==, "Never mind");
   /* And it can be sent after all. */
   gtk_widget_activate_action (GTK_WIDGET (window), "compose.send", NULL);
-  wait_for (has_queued, NULL);
+  gui_test_wait_for (has_queued, NULL, 30);
 }
 
 static gboolean
@@ -1010,7 +931,7 @@ test_send (void)
   GMimePartIter *iter;
   guint n_parts = 0;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   g_settings_set_uint (settings, "undo-delay", 0);
@@ -1026,13 +947,13 @@ test_send (void)
       satchel_attachment_list_add_file (satchel_compose_window_get_attachment_list (window),
                                         files[i], FALSE);
     }
-  wait_for (list_loaded, window);
+  gui_test_wait_for (list_loaded, window, 30);
 
   alive = window;
   g_object_add_weak_pointer (G_OBJECT (window), &alive);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "compose.send", NULL));
   /* It closes once the message is in the outbox. */
-  wait_for (is_destroyed, &alive);
+  gui_test_wait_for (is_destroyed, &alive, 30);
   g_assert_cmpuint (n_queued (), ==, 1);
   g_assert_cmpstr (g_settings_get_string (settings, "last-account"), ==, "work");
   /* The draft stays until the message has left (the undo reopens it). */
@@ -1180,7 +1101,7 @@ test_send_rich (void)
   GtkTextBuffer *buffer;
   gpointer alive;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset ();
   g_settings_set_uint (settings, "undo-delay", 0);
@@ -1205,7 +1126,7 @@ test_send_rich (void)
   alive = window;
   g_object_add_weak_pointer (G_OBJECT (window), &alive);
   satchel_compose_window_send (window);
-  wait_for (is_destroyed, &alive);
+  gui_test_wait_for (is_destroyed, &alive, 30);
 
   message = read_queued_message ();
   html_parts = parts_of_type (message, "text/html");
@@ -1229,25 +1150,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
-  g_autofree char *home = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
-  /* Private user folders, but not G_TEST_OPTION_ISOLATE_DIRS: that also
-   * hides the system MIME database GTK needs. */
-  home = g_dir_make_tmp ("satchel-test-compose-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_setenv (vars[i], dir, TRUE);
-    }
-  folder = g_build_filename (home, "files", NULL);
+  gui_test_init_env ("test-compose");
+  folder = g_build_filename (g_getenv ("HOME"), "files", NULL);
   g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   g_test_init (&argc, &argv, NULL);
   if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
