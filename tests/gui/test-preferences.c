@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gui-testlib.h"
 #include "satchel-account-setup.h"
 #include "satchel-account-store.h"
 #include "satchel-application.h"
@@ -28,20 +29,11 @@
 #define PASSWORD "pr3ferences ✓ secret"
 
 /* A loaded 2-core machine may be slow; nothing here depends on speed. */
-#define WAIT_MS 20000
+#define WAIT_SECONDS 20
 
 static SatchelApplication *app;
 
 /* Plumbing ------------------------------------------------------------------ */
-
-static gboolean
-have_display (void)
-{
-  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
-    return TRUE;
-  g_test_skip ("no display: run under build-aux/headless");
-  return FALSE;
-}
 
 /* The keyring of build-aux/headless; skipped without one, unless the
  * run demands it. */
@@ -70,91 +62,7 @@ have_keyring (void)
   return FALSE;
 }
 
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so, or WAIT_MS pass. */
-static void
-wait_for (gboolean (*done) (gpointer),
-          gpointer  data)
-{
-  gboolean expired = FALSE;
-  guint id = g_timeout_add (WAIT_MS, on_timeout, &expired);
-
-  while (!done (data) && !expired)
-    {
-      /* Some conditions are files: look again now and then. */
-      gboolean tick = FALSE;
-      guint tick_id = g_timeout_add (50, on_timeout, &tick);
-
-      while (!tick && !done (data) && !expired)
-        g_main_context_iteration (NULL, TRUE);
-      if (!tick)
-        g_source_remove (tick_id);
-    }
-  if (!expired)
-    g_source_remove (id);
-  g_assert_true (done (data));
-}
-
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
 /* Widgets ------------------------------------------------------------------- */
-
-static AdwPreferencesRow *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return ADW_PREFERENCES_ROW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwPreferencesRow *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static GtkLabel *
 find_label (GtkWidget  *widget,
@@ -172,6 +80,13 @@ find_label (GtkWidget  *widget,
         return found;
     }
   return NULL;
+}
+
+static AdwPreferencesRow *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  return (AdwPreferencesRow *) gui_test_find_row (widget, title);
 }
 
 /* A visible error label (style class "error") whose text has @part. */
@@ -231,32 +146,16 @@ find_by_tooltip (GtkWidget  *widget,
   return NULL;
 }
 
-/* The toplevel of @type on screen, other than the preferences. */
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 has_message_dialog (gpointer data)
 {
-  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+  return gui_test_find_dialog (NULL, ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
 static gboolean
 has_certificate_dialog (gpointer data)
 {
-  return find_toplevel (SATCHEL_TYPE_CERTIFICATE_DIALOG) != NULL;
+  return gui_test_find_dialog (NULL, SATCHEL_TYPE_CERTIFICATE_DIALOG) != NULL;
 }
 
 static void
@@ -264,7 +163,7 @@ close_dialogs (void)
 {
   GtkWindow *dialog;
 
-  while ((dialog = find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL)
+  while ((dialog = gui_test_find_dialog (NULL, ADW_TYPE_MESSAGE_DIALOG)) != NULL)
     gtk_window_destroy (dialog);
 }
 
@@ -353,7 +252,7 @@ open_window (void)
 
   g_assert_true (SATCHEL_IS_PREFERENCES_WINDOW (window));
   gtk_window_present (window);
-  wait_for (is_mapped, window);
+  gui_test_wait_for (gui_test_is_mapped, window, WAIT_SECONDS);
   return SATCHEL_PREFERENCES_WINDOW (window);
 }
 
@@ -362,7 +261,7 @@ close_window (SatchelPreferencesWindow *window)
 {
   close_dialogs ();
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  gui_test_spin (50);
 }
 
 typedef struct
@@ -387,7 +286,7 @@ wait_for_row (gpointer    root,
 {
   RowWait wait = { root, title, present };
 
-  wait_for (row_is, &wait);
+  gui_test_wait_for (row_is, &wait, WAIT_SECONDS);
 }
 
 /* The accounts page: rows for accounts, Default on the default one. */
@@ -601,7 +500,7 @@ wait_for_result (SatchelPreferencesWindow *window,
 {
   VerifyWait wait = { GTK_WIDGET (window), title };
 
-  wait_for (has_row, &wait);
+  gui_test_wait_for (has_row, &wait, WAIT_SECONDS);
   return ADW_ACTION_ROW (find_row (GTK_WIDGET (window), title));
 }
 
@@ -616,7 +515,7 @@ test_accounts_list (void)
   SatchelPreferencesWindow *window;
   AdwPreferencesRow *row;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   write_accounts (accounts_ini);
   window = open_window ();
@@ -660,7 +559,7 @@ test_action (void)
   g_auto(GStrv) accels = NULL;
   GtkWindow *first;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   write_accounts (accounts_ini);
 
@@ -669,11 +568,11 @@ test_action (void)
 
   /* One preferences window per application. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  first = find_toplevel (SATCHEL_TYPE_PREFERENCES_WINDOW);
+  first = gui_test_find_dialog (NULL, SATCHEL_TYPE_PREFERENCES_WINDOW);
   g_assert_nonnull (first);
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  g_assert_true (find_toplevel (SATCHEL_TYPE_PREFERENCES_WINDOW) == first);
-  wait_for (is_mapped, first);
+  g_assert_true (gui_test_find_dialog (NULL, SATCHEL_TYPE_PREFERENCES_WINDOW) == first);
+  gui_test_wait_for (gui_test_is_mapped, first, WAIT_SECONDS);
   close_window (SATCHEL_PREFERENCES_WINDOW (first));
 }
 
@@ -694,7 +593,7 @@ test_reply_to (void)
   GtkLabel *error_label;
   g_autofree char *stored = NULL;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   write_accounts (accounts_ini);
   window = open_window ();
@@ -712,16 +611,16 @@ test_reply_to (void)
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (reply_to), "error"));
 
   /* Neither the pause nor leaving the field saves it. */
-  spin (2000);
+  gui_test_spin (2000);
   gtk_widget_grab_focus (GTK_WIDGET (find_row (GTK_WIDGET (window), "Display Name")));
-  spin (200);
+  gui_test_spin (200);
   stored = read_key ("Account work", "reply-to");
   g_assert_null (stored);
 
   /* Nor going back: the page stays, on the field to fix. */
   g_signal_emit_by_name (find_by_tooltip (GTK_WIDGET (window), "Back to the Accounts (Alt+Left)"),
                          "clicked");
-  spin (500);
+  gui_test_spin (500);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (reply_to)));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (reply_to)) ||
                  gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (reply_to)));
@@ -732,7 +631,7 @@ test_reply_to (void)
   gtk_editable_set_text (GTK_EDITABLE (reply_to), "Team <team@example.com>");
   g_assert_null (find_error_label (GTK_WIDGET (window), "not an address"));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (reply_to), "error"));
-  wait_for (reply_to_saved, (gpointer) "Team <team@example.com>");
+  gui_test_wait_for (reply_to_saved, (gpointer) "Team <team@example.com>", WAIT_SECONDS);
 
   close_window (window);
 }
@@ -762,21 +661,21 @@ test_fields_saved (void)
   KeyWait wait;
   g_autoptr(SatchelAccount) account = NULL;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   write_accounts (accounts_ini);
   window = open_window ();
   g_assert_true (satchel_preferences_window_show_account (window, "home"));
 
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (window), "Display Name")), "Ann at Home");
-  signature = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW));
+  signature = GTK_TEXT_VIEW (gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (signature), "-- \nAnn\n安妮", -1);
-  bcc = GTK_SWITCH (find_widget (GTK_WIDGET (find_row (GTK_WIDGET (window), "_Bcc Myself")),
+  bcc = GTK_SWITCH (gui_test_find_widget (GTK_WIDGET (find_row (GTK_WIDGET (window), "_Bcc Myself")),
                                  GTK_TYPE_SWITCH));
   gtk_switch_set_active (bcc, TRUE);
 
   wait = (KeyWait) { "Account home", "signature", "-- \nAnn\n安妮" };
-  wait_for (key_is, &wait);
+  gui_test_wait_for (key_is, &wait, WAIT_SECONDS);
   account = lookup_account ("home");
   g_assert_cmpstr (satchel_account_get_display_name (account), ==, "Ann at Home");
   g_assert_true (satchel_account_get_bcc_self (account));
@@ -794,7 +693,7 @@ test_save_error (void)
   SatchelPreferencesWindow *window;
   AdwPreferencesRow *display_name;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   write_accounts (accounts_ini);
   window = open_window ();
@@ -808,7 +707,7 @@ test_save_error (void)
   g_assert_no_error (error);
   gtk_widget_grab_focus (GTK_WIDGET (display_name));
   gtk_editable_set_text (GTK_EDITABLE (display_name), "Typed Before It Went");
-  spin (100);
+  gui_test_spin (100);
   gtk_widget_grab_focus (GTK_WIDGET (find_row (GTK_WIDGET (window), "Reply-To")));
   g_assert_nonnull (find_error_label (GTK_WIDGET (window), "Your changes are not saved yet."));
   g_assert_nonnull (find_error_label (GTK_WIDGET (window), "was removed by another program"));
@@ -816,7 +715,7 @@ test_save_error (void)
 
   /* Closing the window asks before the text is lost. */
   gtk_window_close (GTK_WINDOW (window));
-  wait_for (has_message_dialog, NULL);
+  gui_test_wait_for (has_message_dialog, NULL, WAIT_SECONDS);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
 
   close_window (window);
@@ -840,7 +739,7 @@ has_editable_text (GtkWidget  *widget,
 static gboolean
 has_setup_window (gpointer data)
 {
-  return find_toplevel (SATCHEL_TYPE_ACCOUNT_SETUP) != NULL;
+  return gui_test_find_dialog (NULL, SATCHEL_TYPE_ACCOUNT_SETUP) != NULL;
 }
 
 static void
@@ -850,7 +749,7 @@ test_server_settings (void)
   AdwPreferencesRow *row;
   GtkWindow *setup;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   write_accounts (accounts_ini);
   window = open_window ();
@@ -863,8 +762,8 @@ test_server_settings (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "smtp.example.com:587 · STARTTLS");
   g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
-  wait_for (has_setup_window, NULL);
-  setup = find_toplevel (SATCHEL_TYPE_ACCOUNT_SETUP);
+  gui_test_wait_for (has_setup_window, NULL, WAIT_SECONDS);
+  setup = gui_test_find_dialog (NULL, SATCHEL_TYPE_ACCOUNT_SETUP);
   g_assert_true (gtk_window_get_transient_for (setup) == GTK_WINDOW (window));
   g_assert_true (gtk_window_get_modal (setup));
   g_assert_true (has_editable_text (GTK_WIDGET (setup), "smtp.example.com"));
@@ -880,7 +779,7 @@ test_set_default (void)
   GtkButton *button;
   g_autofree char *named = NULL;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   write_accounts (accounts_ini);
   window = open_window ();
@@ -967,7 +866,7 @@ test_remove (void)
   AdwMessageDialog *dialog;
   SecretWait wait;
 
-  if (!have_display () || !have_keyring ())
+  if (!gui_test_have_display () || !have_keyring ())
     return;
   write_accounts (accounts_ini);
   account = lookup_account ("home");
@@ -982,8 +881,8 @@ test_remove (void)
   window = open_window ();
   g_assert_true (satchel_preferences_window_show_account (window, "home"));
   g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Remove…"), "clicked");
-  wait_for (has_message_dialog, NULL);
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  gui_test_wait_for (has_message_dialog, NULL, WAIT_SECONDS);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_find_dialog (NULL, ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Remove “home”?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 message in the outbox"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "marked failed, not lost"));
@@ -996,8 +895,8 @@ test_remove (void)
 
   /* The password leaves the keyring; the message stays, failed. */
   wait.account = account;
-  wait_for (secret_is_gone, &wait);
-  wait_for (item_failed, id);
+  gui_test_wait_for (secret_is_gone, &wait, WAIT_SECONDS);
+  gui_test_wait_for (item_failed, id, WAIT_SECONDS);
   outbox = satchel_outbox_new (NULL, NULL);
   item = satchel_outbox_lookup (outbox, id, &error);
   g_assert_no_error (error);
@@ -1014,7 +913,7 @@ test_general (void)
   GtkSpinButton *spin_button;
   GtkSwitch *rich_text;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   write_accounts (accounts_ini);
   g_settings_set_uint (settings, "undo-delay", 25);
@@ -1022,8 +921,8 @@ test_general (void)
   window = open_window ();
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (window), "general");
 
-  spin_button = GTK_SPIN_BUTTON (find_widget (GTK_WIDGET (window), GTK_TYPE_SPIN_BUTTON));
-  rich_text = GTK_SWITCH (find_widget (GTK_WIDGET (find_row (GTK_WIDGET (window),
+  spin_button = GTK_SPIN_BUTTON (gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_SPIN_BUTTON));
+  rich_text = GTK_SWITCH (gui_test_find_widget (GTK_WIDGET (find_row (GTK_WIDGET (window),
                                                              "Start New Messages in _Rich Text")),
                                        GTK_TYPE_SWITCH));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin_button), ==, 25);
@@ -1055,7 +954,7 @@ test_verify (void)
   g_autofree char *size = NULL;
   g_autofree char *largest = NULL;
 
-  if (!have_display () || !have_keyring ())
+  if (!gui_test_have_display () || !have_keyring ())
     return;
   server = server_start (FALSE);
   write_server_account (server, "wrong password");
@@ -1102,7 +1001,7 @@ test_verify_certificate (void)
   g_autoptr(SatchelAccount) account = NULL;
   g_autofree char *fingerprint = NULL;
 
-  if (!have_display () || !have_keyring ())
+  if (!gui_test_have_display () || !have_keyring ())
     return;
   server = server_start (TRUE);
   write_server_account (server, PASSWORD);
@@ -1111,14 +1010,14 @@ test_verify_certificate (void)
 
   /* A self-signed certificate: the dialog offers to trust it. */
   g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Verify"), "clicked");
-  wait_for (has_certificate_dialog, NULL);
+  gui_test_wait_for (has_certificate_dialog, NULL, WAIT_SECONDS);
   g_assert_nonnull (find_row (GTK_WIDGET (window), "Verification failed"));
   g_assert_cmpint (g_atomic_int_get (&server->n_auth_ok), ==, 0);
   account = lookup_account ("loop");
   g_assert_null (satchel_account_get_trust_fingerprint (account));
 
   /* Trust pins exactly that certificate and verifies again. */
-  dialog = find_toplevel (SATCHEL_TYPE_CERTIFICATE_DIALOG);
+  dialog = gui_test_find_dialog (NULL, SATCHEL_TYPE_CERTIFICATE_DIALOG);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "trust");
   wait_for_result (window, "The account works");
   g_assert_cmpint (g_atomic_int_get (&server->n_auth_ok), ==, 1);
@@ -1135,23 +1034,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
-  g_autofree char *home = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
-  /* Private user folders, but not G_TEST_OPTION_ISOLATE_DIRS: that also
-   * hides the system data folders, and with them the MIME database. */
-  home = g_dir_make_tmp ("satchel-test-preferences-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_setenv (vars[i], dir, TRUE);
-    }
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  gui_test_init_env ("test-preferences");
 
   g_test_init (&argc, &argv, NULL);
 
