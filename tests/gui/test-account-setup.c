@@ -11,10 +11,9 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "gui-testlib.h"
 #include "satchel-account-setup.h"
 #include "satchel-account-store.h"
 #include "satchel-application.h"
@@ -293,116 +292,21 @@ test_resolver_new (const char *domain,
   return G_RESOLVER (self);
 }
 
-static gboolean
-on_timeout (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done says so; fails after WAIT_SECONDS. */
+/* Runs the main loop until @done says so; fails after WAIT_SECONDS.
+ * @what goes to the log first, to tell which wait failed. */
 static void
 wait_until (gboolean    (*done) (gpointer),
             gpointer     data,
             const char  *what)
 {
-  gboolean expired = FALSE;
-  guint id = g_timeout_add_seconds (WAIT_SECONDS, on_timeout, &expired);
-
-  while (!done (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  if (!done (data))
-    g_error ("gave up waiting for %s", what);
+  g_test_message ("waiting for %s", what);
+  gui_test_wait_for (done, data, WAIT_SECONDS);
 }
 
-/* The scripted fault server, as a subprocess --------------------------- */
-
-typedef struct
-{
-  GSubprocess      *process;
-  GDataInputStream *events;  /* kept open: the server writes one line per event */
-  guint16           port;
-} FaultServer;
-
-/* In the server's process: it dies with the test, even one that aborts. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static FaultServer *
-fault_server_start (const char *script)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "integration",
-                                                 "satchel_faultserver.py", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  FaultServer *server = g_new0 (FaultServer, 1);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server->process = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", path,
-                                                 "--script", script, NULL);
-  g_assert_no_error (error);
-  /* Its first line is the port it listens on. */
-  server->events = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  line = g_data_input_stream_read_line (server->events, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  server->port = (guint16) atoi (line);
-  g_assert_cmpuint (server->port, >, 0);
-  return server;
-}
-
-static void
-on_server_exited (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-/* Stops the server; one that does not stop within the wait is killed,
- * so that no test leaves a server behind. */
-static void
-fault_server_stop (FaultServer *server)
-{
-  gboolean exited = FALSE;
-  gboolean expired = FALSE;
-  guint id;
-
-  g_subprocess_send_signal (server->process, SIGTERM);
-  g_subprocess_wait_async (server->process, NULL, on_server_exited, &exited);
-  id = g_timeout_add_seconds (WAIT_SECONDS, on_timeout, &expired);
-  while (!exited && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (id);
-  if (!exited)
-    {
-      g_subprocess_force_exit (server->process);
-      wait_until (is_true, &exited, "the fault server to be killed");
-    }
-  g_object_unref (server->events);
-  g_object_unref (server->process);
-  g_free (server);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FaultServer, fault_server_stop)
+/* The scripted fault server ---------------------------------------- */
 
 /* A TLS server presenting the self-signed certificate, with one user. */
-static FaultServer *
+static GuiTestServer *
 tls_server_start (const char *user,
                   const char *password)
 {
@@ -413,19 +317,10 @@ tls_server_start (const char *user,
   script = g_strdup_printf ("{\"security\": \"tls\", \"cert\": \"%s\", \"key\": \"%s\", "
                             "\"users\": {\"%s\": \"%s\"}}",
                             cert, key, user, password);
-  return fault_server_start (script);
+  return gui_test_server_start (script);
 }
 
 /* Driving the window ---------------------------------------------------- */
-
-static gboolean
-have_display (void)
-{
-  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
-    return TRUE;
-  g_test_skip ("no display: run under build-aux/headless");
-  return FALSE;
-}
 
 static SatchelApplication *
 get_application (void)
@@ -444,69 +339,15 @@ get_application (void)
   return application;
 }
 
-static void
-spin (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-/* The preferences row titled @title. */
-static GtkWidget *
-find_row (GtkWidget  *widget,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 get_row (GtkWindow  *window,
          const char *title)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (window), title);
+  GtkWidget *row = gui_test_find_row (GTK_WIDGET (window), title);
 
   if (row == NULL)
     g_error ("no row titled “%s”", title);
   return row;
-}
-
-static GtkWidget *
-find_type (GtkWidget *widget,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The button labelled @label (mnemonic included), if it is visible. */
@@ -569,7 +410,7 @@ all_labels (GtkWidget *widget)
 static char *
 message_text (GtkWindow *window)
 {
-  GtkRevealer *revealer = GTK_REVEALER (find_type (GTK_WIDGET (window), GTK_TYPE_REVEALER));
+  GtkRevealer *revealer = GTK_REVEALER (gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_REVEALER));
 
   g_assert_nonnull (revealer);
   if (!gtk_revealer_get_reveal_child (revealer))
@@ -603,7 +444,7 @@ get_text (GtkWindow  *window,
 static GtkSpinButton *
 port_spin (GtkWindow *window)
 {
-  return GTK_SPIN_BUTTON (find_type (get_row (window, "Port"), GTK_TYPE_SPIN_BUTTON));
+  return GTK_SPIN_BUTTON (gui_test_find_widget (get_row (window, "Port"), GTK_TYPE_SPIN_BUTTON));
 }
 
 /* TRUE when the keyboard focus is in @widget. */
@@ -622,38 +463,22 @@ static const char *
 step_state (GtkWindow  *window,
             const char *title)
 {
-  GtkWidget *stack = find_type (get_row (window, title), GTK_TYPE_STACK);
+  GtkWidget *stack = gui_test_find_widget (get_row (window, title), GTK_TYPE_STACK);
 
   g_assert_nonnull (stack);
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
-          gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-  return NULL;
-}
-
 static gboolean
 certificate_dialog_shown (gpointer data)
 {
-  return find_toplevel (SATCHEL_TYPE_CERTIFICATE_DIALOG) != NULL;
+  return gui_test_find_dialog (NULL, SATCHEL_TYPE_CERTIFICATE_DIALOG) != NULL;
 }
 
 static gboolean
 message_dialog_shown (gpointer data)
 {
-  return find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+  return gui_test_find_dialog (NULL, ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
 typedef struct
@@ -712,7 +537,7 @@ open_setup (SatchelAccount *account,
   g_signal_connect (window, "saved", G_CALLBACK (on_saved), outcome);
   g_signal_connect (window, "destroy", G_CALLBACK (on_destroyed), outcome);
   gtk_window_present (window);
-  wait_until (is_mapped, window, "the window");
+  wait_until (gui_test_is_mapped, window, "the window");
   return window;
 }
 
@@ -770,32 +595,12 @@ fingerprint_of (const char *name,
   return formatted ? satchel_certificate_format_fingerprint (hex) : g_steal_pointer (&hex);
 }
 
-static guint16
-closed_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-  guint16 port;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_socket_close (socket, NULL);
-  return port;
-}
-
 /* Answers the certificate dialog as a person would, by its button. */
 static SatchelCertificateDialog *
 wait_for_certificate_dialog (void)
 {
   wait_until (certificate_dialog_shown, NULL, "the certificate dialog");
-  return SATCHEL_CERTIFICATE_DIALOG (find_toplevel (SATCHEL_TYPE_CERTIFICATE_DIALOG));
+  return SATCHEL_CERTIFICATE_DIALOG (gui_test_find_dialog (NULL, SATCHEL_TYPE_CERTIFICATE_DIALOG));
 }
 
 static void
@@ -854,7 +659,7 @@ test_empty (void)
   GtkWindow *window;
   g_autofree char *message = NULL;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset_accounts ();
   window = open_setup (NULL, NULL, &outcome);
@@ -928,17 +733,17 @@ test_discovery (void)
 {
   g_auto(Outcome) outcome = { 0 };
   g_auto(Outcome) outcome2 = { 0 };
-  g_autoptr(FaultServer) server = NULL;
+  g_autoptr(GuiTestServer) server = NULL;
   g_autoptr(GResolver) resolver = NULL;
   const char *description;
   GtkWindow *window;
   TextWait wait;
   PortWait port_wait;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   server = tls_server_start ("kim@example.test", "pass");
-  resolver = test_resolver_new ("example.test", server->port);
+  resolver = test_resolver_new ("example.test", gui_test_server_port (server));
 
   /* The SRV record fills the server and its port; the security chosen
    * by hand stays, and the window says so. */
@@ -947,7 +752,8 @@ test_discovery (void)
   set_text (window, "Email Address", "kim@example.test");
   wait = (TextWait) { window, "SMTP Server", "localhost" };
   wait_until (text_is, &wait, "discovery to fill the server");
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (port_spin (window)), ==, server->port);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (port_spin (window)), ==,
+                   gui_test_server_port (server));
   description = adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
     gtk_widget_get_ancestor (get_row (window, "SMTP Server"), ADW_TYPE_PREFERENCES_GROUP)));
   g_assert_nonnull (strstr (description, "DNS records of example.test"));
@@ -963,7 +769,7 @@ test_discovery (void)
   /* Enter in the address looks at once and moves on to the password. */
   g_signal_emit_by_name (get_row (window, "Email Address"), "entry-activated");
   g_assert_true (focus_is_in (window, get_row (window, "Password")));
-  port_wait = (PortWait) { window, server->port };
+  port_wait = (PortWait) { window, gui_test_server_port (server) };
   wait_until (port_is, &port_wait, "discovery to fill the port");
   g_assert_cmpstr (get_text (window, "SMTP Server"), ==, "smtp.mine.test");
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (get_row (window, "Security"))), ==, 0);
@@ -974,7 +780,7 @@ static void
 test_trust_and_save (void)
 {
   g_auto(Outcome) outcome = { 0 };
-  g_autoptr(FaultServer) server = NULL;
+  g_autoptr(GuiTestServer) server = NULL;
   g_autoptr(SatchelAccount) stored = NULL;
   g_autofree char *expected_pin = fingerprint_of ("untrusted", FALSE);
   g_autofree char *expected_shown = fingerprint_of ("untrusted", TRUE);
@@ -986,14 +792,15 @@ test_trust_and_save (void)
   const char * const *mechanisms;
   GtkWindow *window;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset_accounts ();
   server = tls_server_start ("ann@example.test", "right horse battery");
   window = open_setup (NULL, NULL, &outcome);
-  fill_loopback (window, "ann@example.test", "right horse battery", server->port);
+  fill_loopback (window, "ann@example.test", "right horse battery",
+                 gui_test_server_port (server));
   set_text (window, "Your Name", "Ann Lee");
-  gtk_switch_set_active (GTK_SWITCH (find_type (get_row (window, "_Bcc Myself"), GTK_TYPE_SWITCH)),
+  gtk_switch_set_active (GTK_SWITCH (gui_test_find_widget (get_row (window, "_Bcc Myself"), GTK_TYPE_SWITCH)),
                          TRUE);
   click (GTK_WIDGET (window), "_Add Account");
 
@@ -1028,7 +835,7 @@ test_trust_and_save (void)
   g_assert_nonnull (stored);
   g_assert_cmpstr (satchel_account_get_trust_fingerprint (stored), ==, expected_pin);
   g_assert_cmpstr (satchel_account_get_host (stored), ==, "127.0.0.1");
-  g_assert_cmpuint (satchel_account_get_port (stored), ==, server->port);
+  g_assert_cmpuint (satchel_account_get_port (stored), ==, gui_test_server_port (server));
   g_assert_cmpint (satchel_account_get_security (stored), ==, SATCHEL_SECURITY_TLS);
   g_assert_cmpstr (satchel_account_get_display_name (stored), ==, "Ann Lee");
   g_assert_true (satchel_account_get_bcc_self (stored));
@@ -1048,18 +855,18 @@ static void
 test_wrong_password (void)
 {
   g_auto(Outcome) outcome = { 0 };
-  g_autoptr(FaultServer) server = NULL;
+  g_autoptr(GuiTestServer) server = NULL;
   g_autofree char *message = NULL;
   const char *transcript;
   GtkWidget *expander;
   GtkWindow *window;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset_accounts ();
   server = tls_server_start ("bob@example.test", "the right one");
   window = open_setup (NULL, NULL, &outcome);
-  fill_loopback (window, "bob@example.test", "a wrong one", server->port);
+  fill_loopback (window, "bob@example.test", "a wrong one", gui_test_server_port (server));
   click (GTK_WIDGET (window), "_Add Account");
   trust_certificate ();
   wait_until (has_message, window, "the failure");
@@ -1074,9 +881,9 @@ test_wrong_password (void)
   g_assert_cmpstr (step_state (window, "Signing in"), ==, "failed");
   g_assert_nonnull (find_button (GTK_WIDGET (window), "Save _Without Verifying…"));
   /* The conversation is there to see, without the password. */
-  expander = find_type (GTK_WIDGET (window), GTK_TYPE_EXPANDER);
+  expander = gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_EXPANDER);
   g_assert_true (gtk_widget_get_visible (expander));
-  transcript = gtk_label_get_text (GTK_LABEL (find_type (gtk_expander_get_child (GTK_EXPANDER (expander)),
+  transcript = gtk_label_get_text (GTK_LABEL (gui_test_find_widget (gtk_expander_get_child (GTK_EXPANDER (expander)),
                                                          GTK_TYPE_LABEL)));
   g_assert_nonnull (strstr (transcript, "C: AUTH"));
   g_assert_nonnull (strstr (transcript, "S: 535"));
@@ -1115,13 +922,13 @@ test_failures_focus_the_field (void)
       "authorization code", "Password", "Signing in" },
   };
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset_accounts ();
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_auto(Outcome) outcome = { 0 };
-      g_autoptr(FaultServer) server = NULL;
+      g_autoptr(GuiTestServer) server = NULL;
       g_autofree char *cert = g_build_filename (certs_dir, "untrusted.pem", NULL);
       g_autofree char *key = g_build_filename (certs_dir, "untrusted.key", NULL);
       g_autofree char *script = NULL;
@@ -1135,11 +942,11 @@ test_failures_focus_the_field (void)
                                   cert, key, cases[i].script);
       else
         script = g_strdup_printf ("{%s}", cases[i].script);
-      server = fault_server_start (script);
+      server = gui_test_server_start (script);
 
       window = open_setup (NULL, NULL, &outcome);
       adw_combo_row_set_selected (ADW_COMBO_ROW (get_row (window, "Security")), cases[i].security);
-      fill_loopback (window, "gus@example.test", "pw", server->port);
+      fill_loopback (window, "gus@example.test", "pw", gui_test_server_port (server));
       if (cases[i].host != NULL)
         set_text (window, "SMTP Server", cases[i].host);
       click (GTK_WIDGET (window), "_Add Account");
@@ -1165,7 +972,7 @@ confirm_saving_anyway (void)
   AdwMessageDialog *confirm;
 
   wait_until (message_dialog_shown, NULL, "the confirmation");
-  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  confirm = ADW_MESSAGE_DIALOG (gui_test_find_dialog (NULL, ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==, "Save Without Verifying?");
   g_assert_cmpstr (adw_message_dialog_get_default_response (confirm), ==, "cancel");
   click (GTK_WIDGET (confirm), "_Save Anyway");
@@ -1196,9 +1003,9 @@ test_refused_then_save_unverified (void)
   g_autofree char *message = NULL;
   g_autofree char *password = NULL;
   GtkWindow *window;
-  guint16 port = closed_port ();
+  guint16 port = gui_test_closed_port ();
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset_accounts ();
   window = open_setup (NULL, NULL, &outcome);
@@ -1239,7 +1046,7 @@ test_name_taken (void)
   g_autofree char *message = NULL;
   GtkWindow *window;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset_accounts ();
   satchel_account_set_address (existing, "dee@example.test");
@@ -1248,7 +1055,7 @@ test_name_taken (void)
   g_assert_no_error (error);
 
   window = open_setup (NULL, NULL, &outcome);
-  fill_loopback (window, "dee@example.org", "pw", closed_port ());
+  fill_loopback (window, "dee@example.org", "pw", gui_test_closed_port ());
   set_text (window, "Account Name", "work");
   save_unverified_now (window);
   wait_until (has_message, window, "the error");
@@ -1271,7 +1078,7 @@ test_edit (void)
   g_autofree char *password = NULL;
   GtkWindow *window;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   reset_accounts ();
   satchel_account_set_address (existing, "eve@example.test");
@@ -1334,7 +1141,7 @@ test_certificate_changed (void)
   GtkWidget *new_label = NULL;
   int old_column, old_row, new_column, new_row;
 
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   certificate = g_tls_certificate_new_from_file (path, &error);
   g_assert_no_error (error);
@@ -1344,7 +1151,7 @@ test_certificate_changed (void)
                                                                old_pin));
   g_signal_connect (dialog, "response", G_CALLBACK (on_response), &response);
   gtk_window_present (GTK_WINDOW (dialog));
-  wait_until (is_mapped, dialog, "the dialog");
+  wait_until (gui_test_is_mapped, dialog, "the dialog");
 
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "The Server’s Certificate Changed");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "“localhost” (port 465)"));
@@ -1375,7 +1182,7 @@ test_certificate_changed (void)
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "trust"), ==,
                    ADW_RESPONSE_DESTRUCTIVE);
   gtk_window_close (GTK_WINDOW (dialog));
-  spin (20);
+  gui_test_spin (20);
   g_assert_cmpstr (response, ==, "cancel");
 }
 
@@ -1419,10 +1226,10 @@ keyring_missing_subprocess (void)
 
   reset_accounts ();
   window = open_setup (NULL, NULL, &outcome);
-  fill_loopback (window, "fay@example.test", "fay's unkept password", closed_port ());
+  fill_loopback (window, "fay@example.test", "fay's unkept password", gui_test_closed_port ());
   save_unverified_now (window);
   wait_until (was_saved, &outcome, "the account to be saved");
-  spin (50);
+  gui_test_spin (50);
 
   /* Saved, said so in the window, which stays open to say it. */
   stored = stored_account ("fay@example.test");
@@ -1445,7 +1252,7 @@ keyring_missing_subprocess (void)
 static void
 test_keyring_missing (void)
 {
-  if (!have_display ())
+  if (!gui_test_have_display ())
     return;
   if (g_test_subprocess ())
     {
@@ -1498,24 +1305,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME" };
   g_autofree char *home = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
-  /* Private user folders, but not G_TEST_OPTION_ISOLATE_DIRS: that also
-   * hides the system MIME database GTK needs. The keyring stays the
-   * session's (build-aux/headless starts one). */
-  home = g_dir_make_tmp ("satchel-test-account-setup-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++)
-    {
-      g_autofree char *dir = g_build_filename (home, vars[i], NULL);
-
-      g_setenv (vars[i], dir, TRUE);
-    }
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* The keyring stays the session's (build-aux/headless starts one). */
+  gui_test_init_env ("test-account-setup");
+  home = g_strdup (g_getenv ("HOME"));
 
   g_test_init (&argc, &argv, NULL);
   /* Only the keyring test runs in a subprocess: give it no bus at all. */
