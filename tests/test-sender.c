@@ -55,6 +55,18 @@ script (const char *security,
                           extra ? ", " : "", extra ? extra : "");
 }
 
+/* The fault server running script() of the same arguments. */
+static FaultServer *
+start_server (const char *security,
+              const char *cert_name,
+              const char *users,
+              const char *extra)
+{
+  g_autofree char *json = script (security, cert_name, users, extra);
+
+  return fault_server_start (json);
+}
+
 static SatchelAccount *
 make_account (FaultServer     *server,
               SatchelSecurity  security,
@@ -140,10 +152,9 @@ hooks_clear (Hooks *hooks)
 static void
 test_report_success (void)
 {
-  g_autofree char *json = script ("starttls", "good", NULL,
-                                  "\"extensions_tls\": [\"SIZE 2000000\", \"PIPELINING\"], "
-                                  "\"auth_tls\": [\"PLAIN\", \"LOGIN\", \"CRAM-MD5\"]");
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("starttls", "good", NULL,
+                                      "\"extensions_tls\": [\"SIZE 2000000\", \"PIPELINING\"], "
+                                      "\"auth_tls\": [\"PLAIN\", \"LOGIN\", \"CRAM-MD5\"]");
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_STARTTLS, TRUE);
   g_autoptr(SatchelVerifyReport) report = NULL;
   g_autoptr(GError) error = NULL;
@@ -181,8 +192,7 @@ test_report_success (void)
 static void
 test_report_untrusted (void)
 {
-  g_autofree char *json = script ("tls", "untrusted", NULL, NULL);
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("tls", "untrusted", NULL, NULL);
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, FALSE);
   g_autoptr(SatchelVerifyReport) report = NULL;
   g_autoptr(GError) error = NULL;
@@ -213,8 +223,7 @@ test_report_untrusted (void)
 static void
 test_report_every_problem (void)
 {
-  g_autofree char *json = script ("starttls", "expired", NULL, NULL);
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("starttls", "expired", NULL, NULL);
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_STARTTLS, FALSE);
   g_autoptr(SatchelVerifyReport) report = NULL;
   g_autoptr(GError) error = NULL;
@@ -237,8 +246,7 @@ test_report_every_problem (void)
 static void
 test_report_pin (void)
 {
-  g_autofree char *json = script ("tls", "untrusted", NULL, NULL);
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("tls", "untrusted", NULL, NULL);
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, FALSE);
   g_autoptr(SatchelVerifyReport) pinned = NULL;
   g_autoptr(SatchelVerifyReport) changed = NULL;
@@ -270,8 +278,7 @@ test_report_pin (void)
 static void
 test_report_ca_renewal (void)
 {
-  g_autofree char *json = script ("tls", "renewed", NULL, NULL);
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("tls", "renewed", NULL, NULL);
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, TRUE);
   g_autoptr(SatchelVerifyReport) report = NULL;
   g_autoptr(GError) error = NULL;
@@ -292,8 +299,7 @@ test_report_ca_renewal (void)
 static void
 test_local_part_success (void)
 {
-  g_autofree char *json = script ("tls", "good", NULL, "\"auth_tls\": [\"LOGIN\", \"PLAIN\"]");
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("tls", "good", NULL, "\"auth_tls\": [\"LOGIN\", \"PLAIN\"]");
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, TRUE);
   g_autoptr(SatchelVerifyReport) report = NULL;
   g_autoptr(GError) error = NULL;
@@ -320,8 +326,7 @@ test_local_part_success (void)
 static void
 test_local_part_failure (void)
 {
-  g_autofree char *json = script ("tls", "good", "{\"bob\": \"" PASSWORD "\"}", NULL);
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("tls", "good", "{\"bob\": \"" PASSWORD "\"}", NULL);
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, TRUE);
   g_autoptr(SatchelVerifyReport) report = NULL;
   g_autoptr(GError) error = NULL;
@@ -348,8 +353,7 @@ test_local_part_failure (void)
 static void
 test_local_part_not_asked (void)
 {
-  g_autofree char *json = script ("tls", "good", NULL, NULL);
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("tls", "good", NULL, NULL);
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *events = NULL;
@@ -378,8 +382,7 @@ test_local_part_other_refusals (void)
   for (gsize i = 0; i < G_N_ELEMENTS (replies); i++)
     {
       g_autofree char *at = g_strdup_printf ("\"at\": {\"auth\": \"%s\"}", replies[i]);
-      g_autofree char *json = script ("tls", "good", NULL, at);
-      FaultServer *server = fault_server_start (json);
+      FaultServer *server = start_server ("tls", "good", NULL, at);
       g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, TRUE);
       g_autoptr(GError) error = NULL;
       g_autofree char *events = NULL;
@@ -418,8 +421,7 @@ test_app_password (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *at = g_strdup_printf ("\"at\": {\"auth\": \"%s\"}", cases[i].reply);
-      g_autofree char *json = script ("tls", "good", NULL, at);
-      FaultServer *server = fault_server_start (json);
+      FaultServer *server = start_server ("tls", "good", NULL, at);
       g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, TRUE);
       g_autoptr(SatchelVerifyReport) report = NULL;
       g_autoptr(GError) error = NULL;
@@ -486,8 +488,7 @@ waiter_clear (Waiter *waiter)
 static void
 test_verify_async_report (void)
 {
-  g_autofree char *json = script ("tls", "untrusted", NULL, NULL);
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("tls", "untrusted", NULL, NULL);
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, FALSE);
   g_autoptr(GError) error = NULL;
   g_autofree char *events = NULL;
@@ -623,9 +624,8 @@ on_item_notify (GObject    *object,
 static void
 test_send_item_async (void)
 {
-  g_autofree char *json = script ("tls", "good", NULL,
-                                  "\"at\": {\"mail\": \"550 5.7.1 Not from you\"}");
-  FaultServer *server = fault_server_start (json);
+  FaultServer *server = start_server ("tls", "good", NULL,
+                                      "\"at\": {\"mail\": \"550 5.7.1 Not from you\"}");
   g_autoptr(SatchelContext) context = satchel_context_new ();
   g_autoptr(SatchelAccountStore) other = satchel_account_store_new (NULL);
   g_autoptr(SatchelAccount) account = make_account (server, SATCHEL_SECURITY_TLS, TRUE);
