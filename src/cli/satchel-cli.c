@@ -258,12 +258,16 @@ prompt_password (const char *account_name)
   if (!isatty (STDIN_FILENO) || tcgetattr (STDIN_FILENO, &saved) != 0)
     return NULL;
 
-  g_printerr (_("Password for “%s”: "), account_name);
+  /* Echo goes off before the prompt shows: an answer typed as soon as
+   * the prompt appears must neither be echoed nor flushed. Restoring
+   * does not flush either, so an answer typed ahead for the next
+   * question survives. */
   quiet = saved;
   quiet.c_lflag &= ~(tcflag_t) ECHO;
   tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+  g_printerr (_("Password for “%s”: "), account_name);
   password = read_line_from_fd (STDIN_FILENO);
-  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  tcsetattr (STDIN_FILENO, TCSANOW, &saved);
   g_printerr ("\n");
 
   return password;
