@@ -64,86 +64,80 @@ have_keyring (void)
 
 /* Widgets ------------------------------------------------------------------- */
 
-static GtkLabel *
-find_label (GtkWidget  *widget,
-            const char *text)
+/* The first widget under @widget (itself included, depth first) that
+ * @match accepts with @text, or NULL. */
+typedef gboolean (*WidgetMatch) (GtkWidget  *widget,
+                                 const char *text);
+
+static GtkWidget *
+find_matching (GtkWidget   *widget,
+               WidgetMatch  match,
+               const char  *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return GTK_LABEL (widget);
+  if (match (widget, text))
+    return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkLabel *found = find_label (child, text);
+      GtkWidget *found = find_matching (child, match, text);
 
       if (found != NULL)
         return found;
     }
   return NULL;
 }
+
+/* A label showing exactly @text. */
+static gboolean
+is_label (GtkWidget  *widget,
+          const char *text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+/* A visible error label (style class "error") whose text has @part. */
+static gboolean
+is_error_label (GtkWidget  *widget,
+                const char *part)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") &&
+         gtk_widget_is_visible (widget) &&
+         strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL;
+}
+
+static gboolean
+is_button (GtkWidget  *widget,
+           const char *label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+has_tooltip (GtkWidget  *widget,
+             const char *tooltip)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
+/* A field holding @text. */
+static gboolean
+is_editable_with (GtkWidget  *widget,
+                  const char *text)
+{
+  return GTK_IS_EDITABLE (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0;
+}
+
+#define find_label(widget, text)       GTK_LABEL (find_matching ((widget), is_label, (text)))
+#define find_error_label(widget, part) GTK_LABEL (find_matching ((widget), is_error_label, (part)))
+#define find_button(widget, label)     GTK_BUTTON (find_matching ((widget), is_button, (label)))
+#define find_by_tooltip(widget, text)  find_matching ((widget), has_tooltip, (text))
 
 static AdwPreferencesRow *
 find_row (GtkWidget  *widget,
           const char *title)
 {
   return (AdwPreferencesRow *) gui_test_find_row (widget, title);
-}
-
-/* A visible error label (style class "error") whose text has @part. */
-static GtkLabel *
-find_error_label (GtkWidget  *widget,
-                  const char *part)
-{
-  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") &&
-      gtk_widget_is_visible (widget) &&
-      strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
-    return GTK_LABEL (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found = find_error_label (child, part);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkButton *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return GTK_BUTTON (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkButton *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_by_tooltip (GtkWidget  *widget,
-                 const char *tooltip)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_tooltip (child, tooltip);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static gboolean
@@ -721,21 +715,6 @@ test_save_error (void)
   close_window (window);
 }
 
-/* Whether a field under @widget holds @text. */
-static gboolean
-has_editable_text (GtkWidget  *widget,
-                   const char *text)
-{
-  if (GTK_IS_EDITABLE (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_editable_text (child, text))
-      return TRUE;
-  return FALSE;
-}
-
 static gboolean
 has_setup_window (gpointer data)
 {
@@ -766,7 +745,7 @@ test_server_settings (void)
   setup = gui_test_find_dialog (NULL, SATCHEL_TYPE_ACCOUNT_SETUP);
   g_assert_true (gtk_window_get_transient_for (setup) == GTK_WINDOW (window));
   g_assert_true (gtk_window_get_modal (setup));
-  g_assert_true (has_editable_text (GTK_WIDGET (setup), "smtp.example.com"));
+  g_assert_true (find_matching (GTK_WIDGET (setup), is_editable_with, "smtp.example.com") != NULL);
 
   gtk_window_destroy (setup);
   close_window (window);
