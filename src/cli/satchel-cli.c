@@ -1153,12 +1153,6 @@ account_list (Cli   *cli,
   return 0;
 }
 
-static gboolean
-item_is_pending (SatchelOutboxItem *item)
-{
-  return satchel_outbox_item_get_state (item) != SATCHEL_OUTBOX_FAILED;
-}
-
 static int
 account_remove (Cli   *cli,
                 int    argc,
@@ -1166,8 +1160,6 @@ account_remove (Cli   *cli,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
   g_autoptr(SatchelAccount) account = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GPtrArray) pending = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   SatchelAccountStore *store = satchel_context_get_accounts (cli->context);
   SatchelOutbox *outbox = satchel_context_get_outbox (cli->context);
@@ -1177,6 +1169,7 @@ account_remove (Cli   *cli,
       N_("Remove it even with messages queued: they are marked failed, not lost"), NULL },
     { NULL }
   };
+  guint n_pending;
   int status;
 
   g_option_context_set_summary (context, _("Remove an account and its keyring entry."));
@@ -1190,19 +1183,8 @@ account_remove (Cli   *cli,
   if (account == NULL)
     return fail (error);
 
-  items = satchel_outbox_list (outbox, &error);
-  if (items == NULL)
-    return fail (error);
-  for (guint i = 0; i < items->len; i++)
-    {
-      SatchelOutboxItem *item = g_ptr_array_index (items, i);
-
-      if (g_strcmp0 (satchel_outbox_item_get_account (item), argv[1]) == 0 &&
-          item_is_pending (item))
-        g_ptr_array_add (pending, item);
-    }
-
-  if (pending->len > 0 && !force)
+  n_pending = satchel_outbox_count_pending (outbox, argv[1]);
+  if (n_pending > 0 && !force)
     {
       g_set_error (&error, SATCHEL_ACCOUNT_ERROR, SATCHEL_ACCOUNT_ERROR_BUSY,
                    g_dngettext (GETTEXT_PACKAGE,
@@ -1210,27 +1192,13 @@ account_remove (Cli   *cli,
                                 "send or discard it first, or use --force to mark it failed.",
                                 "The account “%s” still has %u messages in the outbox: "
                                 "send or discard them first, or use --force to mark them failed.",
-                                pending->len),
-                   argv[1], pending->len);
+                                n_pending),
+                   argv[1], n_pending);
       return fail (error);
     }
 
-  for (guint i = 0; i < pending->len; i++)
-    {
-      SatchelOutboxItem *item = g_ptr_array_index (pending, i);
-
-      if (!satchel_outbox_lock (outbox, item, &error))
-        return fail (error);
-      satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_FAILED);
-      satchel_outbox_item_set_last_error (item, _("Its account was removed. Add the "
-                                                  "account again to send it, or discard it."));
-      if (!satchel_outbox_save (outbox, item, &error))
-        {
-          satchel_outbox_unlock (outbox, item);
-          return fail (error);
-        }
-      satchel_outbox_unlock (outbox, item);
-    }
+  if (n_pending > 0 && !satchel_outbox_fail_account (outbox, argv[1], &error))
+    return fail (error);
 
   if (!satchel_secret_clear_sync (account, NULL, &error))
     return fail (error);

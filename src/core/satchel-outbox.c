@@ -1392,3 +1392,73 @@ satchel_outbox_remove (SatchelOutbox      *self,
 
   return sync_dir (self->dir, error);
 }
+
+static gboolean
+item_is_pending (SatchelOutboxItem *item,
+                 const char        *account)
+{
+  return g_strcmp0 (satchel_outbox_item_get_account (item), account) == 0 &&
+         satchel_outbox_item_get_state (item) != SATCHEL_OUTBOX_FAILED;
+}
+
+guint
+satchel_outbox_count_pending (SatchelOutbox *self,
+                              const char    *account)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (SATCHEL_IS_OUTBOX (self), 0);
+
+  items = satchel_outbox_list (self, NULL);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    if (item_is_pending (g_ptr_array_index (items, i), account))
+      n++;
+
+  return n;
+}
+
+gboolean
+satchel_outbox_fail_account (SatchelOutbox  *self,
+                             const char     *account,
+                             GError        **error)
+{
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_return_val_if_fail (SATCHEL_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (account != NULL, FALSE);
+
+  items = satchel_outbox_list (self, error);
+  if (items == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      SatchelOutboxItem *item = g_ptr_array_index (items, i);
+      g_autoptr(GError) local_error = NULL;
+      gboolean saved;
+
+      if (!item_is_pending (item, account))
+        continue;
+      if (!satchel_outbox_lock (self, item, &local_error))
+        {
+          if (g_error_matches (local_error, SATCHEL_OUTBOX_ERROR, SATCHEL_OUTBOX_ERROR_BUSY))
+            continue;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      saved = satchel_outbox_reload (self, item, error);
+      if (saved && item_is_pending (item, account))
+        {
+          satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_FAILED);
+          satchel_outbox_item_set_last_error (item, _("Its account was removed. Add the "
+                                                      "account again to send it, or discard it."));
+          saved = satchel_outbox_save (self, item, error);
+        }
+      satchel_outbox_unlock (self, item);
+      if (!saved)
+        return FALSE;
+    }
+
+  return TRUE;
+}

@@ -149,4 +149,17 @@ gboolean           satchel_outbox_remove       (SatchelOutbox      *self,
                                                 SatchelOutboxItem  *item,
                                                 GError            **error);
 
+/* How many messages of account @account still wait to be sent (every
+ * state but FAILED). */
+guint              satchel_outbox_count_pending (SatchelOutbox     *self,
+                                                 const char        *account);
+
+/* The account @account is going away: each of its messages still
+ * waiting is marked FAILED with a reason saying so, never deleted, so
+ * it can be retried once the account is back or discarded. A message
+ * another process is sending right now is left to that process. */
+gboolean           satchel_outbox_fail_account  (SatchelOutbox     *self,
+                                                 const char        *account,
+                                                 GError           **error);
+
 G_END_DECLS

@@ -866,25 +866,12 @@ start_verify (SatchelPreferencesWindow *self)
 
 /* Removing ----------------------------------------------------------------- */
 
-static gboolean
-item_is_pending (SatchelOutboxItem *item)
-{
-  return satchel_outbox_item_get_state (item) != SATCHEL_OUTBOX_FAILED;
-}
-
 /* The outbox messages from @name still waiting to be sent. */
 static guint
 count_pending (SatchelPreferencesWindow *self,
                const char               *name)
 {
-  g_autoptr(GPtrArray) items = satchel_outbox_list (self->outbox, NULL);
-  guint n = 0;
-
-  for (guint i = 0; items != NULL && i < items->len; i++)
-    if (g_strcmp0 (satchel_outbox_item_get_account (items->pdata[i]), name) == 0 &&
-        item_is_pending (items->pdata[i]))
-      n++;
-  return n;
+  return satchel_outbox_count_pending (self->outbox, name);
 }
 
 typedef struct
@@ -908,39 +895,13 @@ remove_job_free (gpointer data)
 static void
 fail_pending_items (RemoveJob *job)
 {
-  const char *name = satchel_account_get_name (job->account);
-  g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GError) error = NULL;
 
-  items = satchel_outbox_list (job->outbox, &error);
-  if (items == NULL)
-    {
-      g_message ("Cannot list the outbox: %s", error->message);
-      return;
-    }
-  for (guint i = 0; i < items->len; i++)
-    {
-      SatchelOutboxItem *item = items->pdata[i];
-      g_autoptr(GError) item_error = NULL;
-
-      if (g_strcmp0 (satchel_outbox_item_get_account (item), name) != 0 ||
-          !item_is_pending (item))
-        continue;
-      /* Being sent right now by the scheduler: it fails on its own. */
-      if (!satchel_outbox_lock (job->outbox, item, &item_error))
-        continue;
-      if (satchel_outbox_reload (job->outbox, item, &item_error))
-        {
-          satchel_outbox_item_set_state (item, SATCHEL_OUTBOX_FAILED);
-          satchel_outbox_item_set_last_error (item, _("Its account was removed. Add the "
-                                                      "account again to send it, or discard it."));
-          satchel_outbox_save (job->outbox, item, &item_error);
-        }
-      if (item_error != NULL)
-        g_message ("Cannot mark %s failed: %s", satchel_outbox_item_get_id (item),
-                   item_error->message);
-      satchel_outbox_unlock (job->outbox, item);
-    }
+  if (!satchel_outbox_fail_account (job->outbox,
+                                    satchel_account_get_name (job->account),
+                                    &error))
+    g_message ("Cannot mark the messages of %s failed: %s",
+               satchel_account_get_name (job->account), error->message);
 }
 
 static void
