@@ -1359,21 +1359,6 @@ add_addresses (SatchelMessage  *message,
   return TRUE;
 }
 
-static SatchelAddress *
-account_from_address (SatchelAccount  *account,
-                      GError         **error)
-{
-  SatchelAddress *from = satchel_address_parse (satchel_account_get_address (account), error);
-
-  if (from != NULL && satchel_account_get_display_name (account) != NULL)
-    {
-      g_free (from->name);
-      from->name = g_strdup (satchel_account_get_display_name (account));
-    }
-
-  return from;
-}
-
 /* Sends a freshly queued item and turns the outcome into the exit status;
  * with @no_queue a failed message leaves the outbox. */
 static int
@@ -1521,7 +1506,7 @@ command_send (Cli   *cli,
     return fail (error);
 
   message = satchel_message_new ();
-  from = account_from_address (account, &error);
+  from = satchel_account_dup_from (account, &error);
   if (from == NULL)
     return fail (error);
   satchel_message_set_from (message, from);
@@ -1752,7 +1737,7 @@ command_sendmail (Cli   *cli,
         }
       if (source != NULL)
         {
-          default_from = account_from_address (source, &error);
+          default_from = satchel_account_dup_from (source, &error);
           if (default_from == NULL)
             return fail (error);
         }
@@ -1797,7 +1782,7 @@ command_sendmail (Cli   *cli,
     sender = satchel_address_to_envelope (envelope_from);
   else
     {
-      g_autoptr(SatchelAddress) account_address = account_from_address (account, &error);
+      g_autoptr(SatchelAddress) account_address = satchel_account_dup_from (account, &error);
 
       if (account_address == NULL)
         {

@@ -1215,3 +1215,23 @@ satchel_account_normalize_fingerprint (const char  *text,
 
   return g_string_free (g_steal_pointer (&hex), FALSE);
 }
+
+SatchelAddress *
+satchel_account_dup_from (SatchelAccount  *self,
+                          GError         **error)
+{
+  SatchelAddress *from;
+  const char *display_name;
+
+  g_return_val_if_fail (SATCHEL_IS_ACCOUNT (self), NULL);
+
+  from = satchel_address_parse (satchel_account_get_address (self), error);
+  display_name = satchel_account_get_display_name (self);
+  if (from != NULL && display_name != NULL && *display_name != '\0')
+    {
+      g_free (from->name);
+      from->name = g_strdup (display_name);
+    }
+
+  return from;
+}

@@ -9,6 +9,8 @@
 
 #include <glib-object.h>
 
+#include "satchel-address.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -109,6 +111,12 @@ void             satchel_account_set_size_limit           (SatchelAccount *self,
 const char * const *satchel_account_get_server_mechanisms (SatchelAccount     *self);
 void             satchel_account_set_server_mechanisms    (SatchelAccount     *self,
                                                            const char * const *mechanisms);
+
+/* The From of a message sent with @account: its address, with its
+ * display name when it has one. (transfer full) NULL and @error when
+ * the address does not parse. */
+SatchelAddress  *satchel_account_dup_from                 (SatchelAccount *self,
+                                                           GError        **error);
 
 /* Checks the fields together (address valid, host set, port non-zero,
  * mechanism known, fingerprint 64 hex digits, name has no '[', ']' or

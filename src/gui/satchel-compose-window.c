@@ -583,21 +583,6 @@ set_sending (SatchelComposeWindow *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->attachment_list), !sending);
 }
 
-static SatchelAddress *
-account_from_address (SatchelAccount  *account,
-                      GError         **error)
-{
-  SatchelAddress *from = satchel_address_parse (satchel_account_get_address (account), error);
-
-  if (from != NULL && satchel_account_get_display_name (account) != NULL &&
-      *satchel_account_get_display_name (account) != '\0')
-    {
-      g_free (from->name);
-      from->name = g_strdup (satchel_account_get_display_name (account));
-    }
-  return from;
-}
-
 static gboolean
 add_recipients (SatchelRecipientEntry  *entry,
                 SatchelMessage         *message,
@@ -625,7 +610,7 @@ build_message (SatchelComposeWindow  *self,
   GListModel *attachments = satchel_attachment_list_get_model (self->attachment_list);
   const char *reply_to = satchel_account_get_reply_to (account);
 
-  from = account_from_address (account, error);
+  from = satchel_account_dup_from (account, error);
   if (from == NULL)
     return NULL;
   satchel_message_set_from (message, from);
