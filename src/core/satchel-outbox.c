@@ -1462,3 +1462,25 @@ satchel_outbox_fail_account (SatchelOutbox  *self,
 
   return TRUE;
 }
+
+gint64
+satchel_outbox_item_get_due (SatchelOutboxItem *self,
+                             gboolean           resend_unknown)
+{
+  g_return_val_if_fail (SATCHEL_IS_OUTBOX_ITEM (self), G_MAXINT64);
+
+  switch (satchel_outbox_item_get_state (self))
+    {
+    case SATCHEL_OUTBOX_QUEUED:
+      return satchel_outbox_item_get_next_attempt (self);
+    case SATCHEL_OUTBOX_HELD:
+      return satchel_outbox_item_get_held_until (self);
+    case SATCHEL_OUTBOX_SENDING:
+      return 0;
+    case SATCHEL_OUTBOX_UNKNOWN:
+      return resend_unknown ? 0 : G_MAXINT64;
+    case SATCHEL_OUTBOX_FAILED:
+    default:
+      return G_MAXINT64;
+    }
+}

@@ -83,6 +83,13 @@ gboolean            satchel_outbox_item_get_data_ended     (SatchelOutboxItem *s
 void                satchel_outbox_item_set_data_ended     (SatchelOutboxItem *self,
                                                             gboolean           ended);
 
+/* When a flush sends @item, in Unix seconds: its next attempt, or the
+ * end of its undo time; 0 for one in state SENDING (its sender may have
+ * died: the lock tells); G_MAXINT64 for those that wait for the user:
+ * failed ones, and unknown outcomes unless @resend_unknown (then 0). */
+gint64              satchel_outbox_item_get_due            (SatchelOutboxItem *self,
+                                                            gboolean           resend_unknown);
+
 #define SATCHEL_TYPE_OUTBOX (satchel_outbox_get_type ())
 G_DECLARE_FINAL_TYPE (SatchelOutbox, satchel_outbox, SATCHEL, OUTBOX, GObject)
 

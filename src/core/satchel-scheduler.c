@@ -256,28 +256,6 @@ make_queued_items_due (SatchelOutbox *outbox,
     }
 }
 
-/* When a flush sends @item: its next attempt, or the end of its undo
- * time; 0 for one being sent (its sender may have died: the lock
- * tells); G_MAXINT64 for those that wait for the user, failed or with
- * an unknown outcome (never resent without being asked). */
-static gint64
-due_time (SatchelOutboxItem *item)
-{
-  switch (satchel_outbox_item_get_state (item))
-    {
-    case SATCHEL_OUTBOX_QUEUED:
-      return satchel_outbox_item_get_next_attempt (item);
-    case SATCHEL_OUTBOX_HELD:
-      return satchel_outbox_item_get_held_until (item);
-    case SATCHEL_OUTBOX_SENDING:
-      return 0;
-    case SATCHEL_OUTBOX_FAILED:
-    case SATCHEL_OUTBOX_UNKNOWN:
-    default:
-      return G_MAXINT64;
-    }
-}
-
 /* When the earliest message left in the outbox is due, or 0. A message
  * that is due but still there (another process holds it, or the flush
  * was cancelled) is looked at again a little later, not in a loop. */
@@ -298,7 +276,7 @@ find_next_due (SatchelOutbox *outbox,
 
   for (guint i = 0; i < items->len; i++)
     {
-      gint64 when = due_time (g_ptr_array_index (items, i));
+      gint64 when = satchel_outbox_item_get_due (g_ptr_array_index (items, i), FALSE);
 
       if (when == G_MAXINT64)
         continue;
@@ -516,7 +494,7 @@ flush_thread (GTask        *task,
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      if (due_time (item) <= now)
+      if (satchel_outbox_item_get_due (item, FALSE) <= now)
         send_item (self, context, item, cancellable, job);
     }
 

@@ -747,28 +747,6 @@ out:
   return ok;
 }
 
-static gboolean
-item_is_due (SatchelOutboxItem *item,
-             gboolean           resend_unknown,
-             gint64             now)
-{
-  switch (satchel_outbox_item_get_state (item))
-    {
-    case SATCHEL_OUTBOX_QUEUED:
-      return satchel_outbox_item_get_next_attempt (item) <= now;
-    case SATCHEL_OUTBOX_HELD:
-      return satchel_outbox_item_get_held_until (item) <= now;
-    case SATCHEL_OUTBOX_UNKNOWN:
-      return resend_unknown;
-    case SATCHEL_OUTBOX_SENDING:
-      /* Its sender may have died; the lock tells. */
-      return TRUE;
-    case SATCHEL_OUTBOX_FAILED:
-    default:
-      return FALSE;
-    }
-}
-
 guint
 satchel_sender_flush_sync (SatchelContext          *context,
                            gboolean                 resend_unknown,
@@ -799,7 +777,7 @@ satchel_sender_flush_sync (SatchelContext          *context,
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      if (!item_is_due (item, resend_unknown, now))
+      if (satchel_outbox_item_get_due (item, resend_unknown) > now)
         continue;
 
       if (satchel_sender_send_item_sync (context, item, resend_unknown, hooks,
