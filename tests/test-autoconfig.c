@@ -25,236 +25,37 @@
 
 /* The resolver -------------------------------------------------------------- */
 
-#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
-
-struct _TestResolver
+/* The resolver's answers, in the key file satchel-autoconfig's test
+ * resolver reads at each lookup. */
+static void
+resolver_add_host (GKeyFile   *answers,
+                   const char *name,
+                   const char *address)
 {
-  GResolver   parent_instance;
-
-  GHashTable *hosts;   /* name → "127.0.0.1" */
-  GHashTable *srv;     /* "_submissions._tcp.example.test" → GPtrArray of GVariant "(qqqs)" */
-  GHashTable *stalls;  /* names whose lookups never answer unless cancelled */
-};
-
-G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
-
-static gboolean
-on_stall_cancelled (GCancellable *cancellable,
-                    gpointer      user_data)
-{
-  g_task_return_error_if_cancelled (G_TASK (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* TRUE when @name stalls: @task then answers only when cancelled. */
-static gboolean
-maybe_stall (TestResolver *self,
-             GTask        *task,
-             const char   *name,
-             GCancellable *cancellable)
-{
-  g_autoptr(GSource) source = NULL;
-
-  if (!g_hash_table_contains (self->stalls, name))
-    return FALSE;
-
-  g_assert_nonnull (cancellable);
-  source = g_cancellable_source_new (cancellable);
-  g_source_set_callback (source, G_SOURCE_FUNC (on_stall_cancelled), g_object_ref (task),
-                         g_object_unref);
-  g_source_attach (source, g_task_get_context (task));
-  return TRUE;
-}
-
-static GList *
-resolve_name (TestResolver  *self,
-              const char    *name,
-              GError       **error)
-{
-  const char *address = g_hash_table_lookup (self->hosts, name);
-
-  if (address == NULL)
-    {
-      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "No host %s", name);
-      return NULL;
-    }
-  return g_list_append (NULL, g_inet_address_new_from_string (address));
-}
-
-static GList *
-resolve_records (TestResolver  *self,
-                 const char    *name,
-                 GError       **error)
-{
-  GPtrArray *records = g_hash_table_lookup (self->srv, name);
-  GList *list = NULL;
-
-  for (guint i = 0; records != NULL && i < records->len; i++)
-    list = g_list_append (list, g_variant_ref (g_ptr_array_index (records, i)));
-
-  if (list == NULL)
-    g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "No SRV %s", name);
-  return list;
-}
-
-static GList *
-test_resolver_lookup_by_name (GResolver     *resolver,
-                              const char    *hostname,
-                              GCancellable  *cancellable,
-                              GError       **error)
-{
-  return resolve_name (TEST_RESOLVER (resolver), hostname, error);
+  g_key_file_set_string (answers, "hosts", name, address);
 }
 
 static void
-free_records (GList *records)
+resolver_add_srv (GKeyFile   *answers,
+                  const char *name,
+                  guint16     priority,
+                  guint16     weight,
+                  guint16     port,
+                  const char *target)
 {
-  g_list_free_full (records, (GDestroyNotify) g_variant_unref);
+  g_autofree char *old = g_key_file_get_string (answers, "srv", name, NULL);
+  g_autofree char *value = g_strdup_printf ("%s%u %u %u %s;", old != NULL ? old : "",
+                                            priority, weight, port, target);
+
+  g_key_file_set_string (answers, "srv", name, value);
 }
 
-/* Answers a name lookup (@srv FALSE) or an SRV lookup in @task. */
+/* Lookups of @name never answer unless cancelled. */
 static void
-answer (TestResolver *self,
-        const char   *name,
-        gboolean      srv,
-        GTask        *task)
+resolver_stall (GKeyFile   *answers,
+                const char *name)
 {
-  GError *error = NULL;
-  GList *list;
-
-  if (maybe_stall (self, task, name, g_task_get_cancellable (task)))
-    return;
-
-  list = srv ? resolve_records (self, name, &error) : resolve_name (self, name, &error);
-  if (list == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, list, srv ? (GDestroyNotify) free_records
-                                           : (GDestroyNotify) g_resolver_free_addresses);
-}
-
-static void
-test_resolver_lookup_by_name_async (GResolver           *resolver,
-                                    const char          *hostname,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-
-  answer (TEST_RESOLVER (resolver), hostname, FALSE, task);
-}
-
-static GList *
-test_resolver_lookup_by_name_finish (GResolver     *resolver,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static GList *
-test_resolver_lookup_records (GResolver            *resolver,
-                              const char           *rrname,
-                              GResolverRecordType   record_type,
-                              GCancellable         *cancellable,
-                              GError              **error)
-{
-  g_assert_cmpint (record_type, ==, G_RESOLVER_RECORD_SRV);
-  return resolve_records (TEST_RESOLVER (resolver), rrname, error);
-}
-
-static void
-test_resolver_lookup_records_async (GResolver           *resolver,
-                                    const char          *rrname,
-                                    GResolverRecordType  record_type,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-
-  g_assert_cmpint (record_type, ==, G_RESOLVER_RECORD_SRV);
-  answer (TEST_RESOLVER (resolver), rrname, TRUE, task);
-}
-
-static GList *
-test_resolver_lookup_records_finish (GResolver     *resolver,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-test_resolver_finalize (GObject *object)
-{
-  TestResolver *self = TEST_RESOLVER (object);
-
-  g_hash_table_unref (self->hosts);
-  g_hash_table_unref (self->srv);
-  g_hash_table_unref (self->stalls);
-
-  G_OBJECT_CLASS (test_resolver_parent_class)->finalize (object);
-}
-
-static void
-test_resolver_class_init (TestResolverClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  object_class->finalize = test_resolver_finalize;
-  resolver_class->lookup_by_name = test_resolver_lookup_by_name;
-  resolver_class->lookup_by_name_async = test_resolver_lookup_by_name_async;
-  resolver_class->lookup_by_name_finish = test_resolver_lookup_by_name_finish;
-  resolver_class->lookup_records = test_resolver_lookup_records;
-  resolver_class->lookup_records_async = test_resolver_lookup_records_async;
-  resolver_class->lookup_records_finish = test_resolver_lookup_records_finish;
-}
-
-static void
-test_resolver_init (TestResolver *self)
-{
-  self->hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->srv = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                     (GDestroyNotify) g_ptr_array_unref);
-  self->stalls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-}
-
-static void
-resolver_add_host (TestResolver *self,
-                   const char   *name,
-                   const char   *address)
-{
-  g_hash_table_insert (self->hosts, g_strdup (name), g_strdup (address));
-}
-
-static void
-resolver_add_srv (TestResolver *self,
-                  const char   *name,
-                  guint16       priority,
-                  guint16       weight,
-                  guint16       port,
-                  const char   *target)
-{
-  GPtrArray *records = g_hash_table_lookup (self->srv, name);
-
-  if (records == NULL)
-    {
-      records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-      g_hash_table_insert (self->srv, g_strdup (name), records);
-    }
-  g_ptr_array_add (records, g_variant_ref_sink (g_variant_new ("(qqqs)", priority, weight,
-                                                               port, target)));
-}
-
-static void
-resolver_stall (TestResolver *self,
-                const char   *name)
-{
-  g_hash_table_add (self->stalls, g_strdup (name));
+  g_key_file_set_boolean (answers, "stall", name, TRUE);
 }
 
 /* The servers ---------------------------------------------------------------- */
@@ -552,23 +353,24 @@ test_srv_first (void)
 {
   const Plan plan[] = { { "127.0.0.1", 1, SERVE_SMTP } };
   Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
+  g_autoptr(GResolver) resolver = satchel_autoconfig_test_resolver_new (answers);
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *expected = NULL;
 
-  resolver_add_srv (resolver, "_submissions._tcp.example.test", 10, 5, 1465, "b.example.test.");
-  resolver_add_srv (resolver, "_submissions._tcp.example.test", 5, 0, 2465, "a.example.test.");
-  resolver_add_srv (resolver, "_submissions._tcp.example.test", 10, 50, 3465, "C.Example.Test");
+  resolver_add_srv (answers, "_submissions._tcp.example.test", 10, 5, 1465, "b.example.test.");
+  resolver_add_srv (answers, "_submissions._tcp.example.test", 5, 0, 2465, "a.example.test.");
+  resolver_add_srv (answers, "_submissions._tcp.example.test", 10, 50, 3465, "C.Example.Test");
   /* The same server twice is listed once. */
-  resolver_add_srv (resolver, "_submissions._tcp.example.test", 20, 0, 3465, "c.example.test.");
-  resolver_add_srv (resolver, "_submission._tcp.example.test", 5, 0, 1587, "a.example.test.");
+  resolver_add_srv (answers, "_submissions._tcp.example.test", 20, 0, 3465, "c.example.test.");
+  resolver_add_srv (answers, "_submission._tcp.example.test", 5, 0, 1587, "a.example.test.");
   /* "." is "no service here". */
-  resolver_add_srv (resolver, "_submission._tcp.example.test", 0, 0, 0, ".");
-  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+  resolver_add_srv (answers, "_submission._tcp.example.test", 0, 0, 0, ".");
+  resolver_add_host (answers, "smtp.example.test", "127.0.0.1");
 
-  candidates = discover ("Anna <anna@Example.Test>", G_RESOLVER (resolver), 4000, NULL,
+  candidates = discover ("Anna <anna@Example.Test>", resolver, 4000, NULL,
                          NULL, &error);
   g_assert_no_error (error);
   text = describe (candidates);
@@ -582,15 +384,16 @@ test_srv_first (void)
 static void
 test_no_service (void)
 {
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
+  g_autoptr(GResolver) resolver = satchel_autoconfig_test_resolver_new (answers);
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GError) error = NULL;
 
-  resolver_add_srv (resolver, "_submissions._tcp.example.test", 0, 0, 0, ".");
-  resolver_add_srv (resolver, "_submission._tcp.example.test", 0, 0, 0, ".");
+  resolver_add_srv (answers, "_submissions._tcp.example.test", 0, 0, 0, ".");
+  resolver_add_srv (answers, "_submission._tcp.example.test", 0, 0, 0, ".");
 
   /* Nothing found is not an error. */
-  candidates = discover ("anna@example.test", G_RESOLVER (resolver), 2000, NULL, NULL, &error);
+  candidates = discover ("anna@example.test", resolver, 2000, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (candidates);
   g_assert_cmpuint (candidates->len, ==, 0);
@@ -610,17 +413,18 @@ test_probe_order (void)
     { "127.0.0.3", 1, SERVE_SMTP },
   };
   Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
+  g_autoptr(GResolver) resolver = satchel_autoconfig_test_resolver_new (answers);
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *expected = NULL;
 
-  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
-  resolver_add_host (resolver, "mail.example.test", "127.0.0.2");
-  resolver_add_host (resolver, "example.test", "127.0.0.3");
+  resolver_add_host (answers, "smtp.example.test", "127.0.0.1");
+  resolver_add_host (answers, "mail.example.test", "127.0.0.2");
+  resolver_add_host (answers, "example.test", "127.0.0.3");
 
-  candidates = discover ("anna@example.test", G_RESOLVER (resolver), 4000, NULL, NULL, &error);
+  candidates = discover ("anna@example.test", resolver, 4000, NULL, NULL, &error);
   g_assert_no_error (error);
   text = describe (candidates);
   expected = g_strdup_printf ("smtp.example.test:%u:tls:probe mail.example.test:%u:tls:probe "
@@ -642,7 +446,8 @@ test_silent_port (void)
     { "127.0.0.1", 1, SERVE_SMTP },
   };
   Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
+  g_autoptr(GResolver) resolver = satchel_autoconfig_test_resolver_new (answers);
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -650,9 +455,9 @@ test_silent_port (void)
   const guint timeout_ms = 1500;
   gint64 elapsed = 0;
 
-  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+  resolver_add_host (answers, "smtp.example.test", "127.0.0.1");
 
-  candidates = discover ("anna@example.test", G_RESOLVER (resolver), timeout_ms, NULL,
+  candidates = discover ("anna@example.test", resolver, timeout_ms, NULL,
                          &elapsed, &error);
   g_assert_no_error (error);
   text = describe (candidates);
@@ -671,7 +476,8 @@ test_dns_bounded (void)
 {
   const Plan plan[] = { { "127.0.0.1", 0, SERVE_TLS_SMTP } };
   Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
+  g_autoptr(GResolver) resolver = satchel_autoconfig_test_resolver_new (answers);
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -679,12 +485,12 @@ test_dns_bounded (void)
   const guint timeout_ms = 1500;
   gint64 elapsed = 0;
 
-  resolver_stall (resolver, "_submissions._tcp.example.test");
-  resolver_stall (resolver, "_submission._tcp.example.test");
-  resolver_stall (resolver, "mail.example.test");
-  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+  resolver_stall (answers, "_submissions._tcp.example.test");
+  resolver_stall (answers, "_submission._tcp.example.test");
+  resolver_stall (answers, "mail.example.test");
+  resolver_add_host (answers, "smtp.example.test", "127.0.0.1");
 
-  candidates = discover ("anna@example.test", G_RESOLVER (resolver), timeout_ms, NULL,
+  candidates = discover ("anna@example.test", resolver, timeout_ms, NULL,
                          &elapsed, &error);
   g_assert_no_error (error);
   text = describe (candidates);
@@ -709,18 +515,19 @@ test_cancel (void)
     { "127.0.0.1", 1, SERVE_SILENT },
   };
   Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
+  g_autoptr(GResolver) resolver = satchel_autoconfig_test_resolver_new (answers);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GError) error = NULL;
   gint64 elapsed = 0;
 
-  resolver_stall (resolver, "_submissions._tcp.example.test");
-  resolver_add_host (resolver, "smtp.example.test", "127.0.0.1");
+  resolver_stall (answers, "_submissions._tcp.example.test");
+  resolver_add_host (answers, "smtp.example.test", "127.0.0.1");
 
   /* A minute's time-out; cancelled after a moment. */
   g_timeout_add (200, cancel_soon, cancellable);
-  candidates = discover ("anna@example.test", G_RESOLVER (resolver), 60000, cancellable,
+  candidates = discover ("anna@example.test", resolver, 60000, cancellable,
                          &elapsed, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (candidates);
@@ -734,7 +541,8 @@ test_invalid_address (void)
   const char * const addresses[] = {
     "no-at-sign", "anna@", "@example.test", "anna@[127.0.0.1]", "anna@exa mple.test", "",
   };
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
+  g_autoptr(GResolver) resolver = satchel_autoconfig_test_resolver_new (answers);
 
   for (gsize i = 0; i < G_N_ELEMENTS (addresses); i++)
     {
@@ -742,7 +550,7 @@ test_invalid_address (void)
       g_autoptr(GError) error = NULL;
 
       g_test_message ("%s", addresses[i]);
-      candidates = discover (addresses[i], G_RESOLVER (resolver), 1000, NULL, NULL, &error);
+      candidates = discover (addresses[i], resolver, 1000, NULL, NULL, &error);
       g_assert_null (candidates);
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
       g_assert_nonnull (strstr (error->message, "is not an email address with a domain"));
@@ -758,16 +566,17 @@ test_sync (void)
     { "127.0.0.2", 1, SERVE_SILENT },
   };
   Servers *servers = servers_start (plan, G_N_ELEMENTS (plan));
-  g_autoptr(TestResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
+  g_autoptr(GResolver) resolver = satchel_autoconfig_test_resolver_new (answers);
   g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   g_autofree char *expected = NULL;
 
-  resolver_add_srv (resolver, "_submission._tcp.example.test", 0, 0, 2587, "relay.example.test");
-  resolver_add_host (resolver, "mail.example.test", "127.0.0.2");
+  resolver_add_srv (answers, "_submission._tcp.example.test", 0, 0, 2587, "relay.example.test");
+  resolver_add_host (answers, "mail.example.test", "127.0.0.2");
 
-  candidates = satchel_autoconfig_discover_sync ("anna@example.test", G_RESOLVER (resolver),
+  candidates = satchel_autoconfig_discover_sync ("anna@example.test", resolver,
                                                  1500, NULL, &error);
   g_assert_no_error (error);
   text = describe (candidates);

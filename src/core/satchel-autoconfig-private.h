@@ -7,7 +7,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -21,5 +21,11 @@ G_BEGIN_DECLS
  * only when no resolver is passed in. */
 void satchel_autoconfig_set_test_ports (guint16 tls_port,
                                         guint16 starttls_port);
+
+/* For tests only: a resolver answering from @answers, a key file in the
+ * SATCHEL_TEST_AUTOCONFIG format ([hosts], [srv], [stall]; see
+ * docs/HACKING.md). It reads @answers at each lookup, so a test may add
+ * answers after making it. (transfer full) */
+GResolver *satchel_autoconfig_test_resolver_new (GKeyFile *answers);
 
 G_END_DECLS

@@ -272,6 +272,16 @@ satchel_file_resolver_init (SatchelFileResolver *self)
   self->key_file = g_key_file_new ();
 }
 
+GResolver *
+satchel_autoconfig_test_resolver_new (GKeyFile *answers)
+{
+  SatchelFileResolver *resolver = g_object_new (SATCHEL_TYPE_FILE_RESOLVER, NULL);
+
+  g_key_file_unref (resolver->key_file);
+  resolver->key_file = g_key_file_ref (answers);
+  return G_RESOLVER (resolver);
+}
+
 /* The resolver and ports of SATCHEL_TEST_AUTOCONFIG, if it is set. */
 static GResolver *
 load_test_setup (guint16 ports[N_KINDS])
