@@ -17,6 +17,7 @@
 #include "satchel-account-setup.h"
 #include "satchel-account-store.h"
 #include "satchel-application.h"
+#include "satchel-autoconfig-private.h"
 #include "satchel-certificate-dialog.h"
 #include "satchel-certificate.h"
 #include "satchel-paths.h"
@@ -30,266 +31,24 @@ static char *certs_dir;
 
 /* A resolver of our own ------------------------------------------------ */
 
-/* Answers SRV queries from a table and maps every name it knows to
- * loopback; everything else does not exist. No real DNS is asked. */
-#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
-
-struct _TestResolver
-{
-  GResolver   parent_instance;
-  GHashTable *srv;    /* rrname -> "port target" */
-};
-
-G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
-
-static GList *
-resolver_lookup_by_name (GResolver     *resolver,
-                         const char    *hostname,
-                         GCancellable  *cancellable,
-                         GError       **error)
-{
-  if (g_strcmp0 (hostname, "localhost") == 0 || g_strcmp0 (hostname, "127.0.0.1") == 0)
-    return g_list_prepend (NULL, g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4));
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-               "No test address for “%s”", hostname);
-  return NULL;
-}
-
-static GList *
-resolver_lookup_by_name_with_flags (GResolver                 *resolver,
-                                    const char                *hostname,
-                                    GResolverNameLookupFlags   flags,
-                                    GCancellable              *cancellable,
-                                    GError                   **error)
-{
-  return resolver_lookup_by_name (resolver, hostname, cancellable, error);
-}
-
-static GList *
-resolver_lookup_records (GResolver            *resolver,
-                         const char           *rrname,
-                         GResolverRecordType   record_type,
-                         GCancellable         *cancellable,
-                         GError              **error)
-{
-  TestResolver *self = TEST_RESOLVER (resolver);
-  const char *answer = g_hash_table_lookup (self->srv, rrname);
-  g_auto(GStrv) parts = NULL;
-
-  if (record_type != G_RESOLVER_RECORD_SRV || answer == NULL)
-    {
-      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                   "No test record for “%s”", rrname);
-      return NULL;
-    }
-  parts = g_strsplit (answer, " ", 2);
-  return g_list_prepend (NULL, g_variant_ref_sink (g_variant_new ("(qqqs)", 0, 0,
-                                                                  (guint16) atoi (parts[0]),
-                                                                  parts[1])));
-}
-
-static GList *
-resolver_lookup_service (GResolver     *resolver,
-                         const char    *rrname,
-                         GCancellable  *cancellable,
-                         GError       **error)
-{
-  TestResolver *self = TEST_RESOLVER (resolver);
-  const char *answer = g_hash_table_lookup (self->srv, rrname);
-  g_auto(GStrv) parts = NULL;
-
-  if (answer == NULL)
-    {
-      g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
-                   "No test record for “%s”", rrname);
-      return NULL;
-    }
-  parts = g_strsplit (answer, " ", 2);
-  return g_list_prepend (NULL, g_srv_target_new (parts[1], (guint16) atoi (parts[0]), 0, 0));
-}
-
-/* The async calls answer from a thread, as a real resolver does. */
-typedef struct
-{
-  int                 kind;
-  char               *name;
-  GResolverRecordType record_type;
-} Lookup;
-
-static void
-lookup_free (gpointer data)
-{
-  Lookup *lookup = data;
-
-  g_free (lookup->name);
-  g_free (lookup);
-}
-
-static void
-free_variant_list (gpointer list)
-{
-  g_list_free_full (list, (GDestroyNotify) g_variant_unref);
-}
-
-static void
-free_object_list (gpointer list)
-{
-  g_list_free_full (list, g_object_unref);
-}
-
-static void
-free_srv_list (gpointer list)
-{
-  g_list_free_full (list, (GDestroyNotify) g_srv_target_free);
-}
-
-static void
-lookup_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  Lookup *lookup = task_data;
-  GError *error = NULL;
-  GList *result;
-  GDestroyNotify free_func;
-
-  switch (lookup->kind)
-    {
-    case 0:
-      result = resolver_lookup_by_name (source, lookup->name, cancellable, &error);
-      free_func = free_object_list;
-      break;
-    case 1:
-      result = resolver_lookup_records (source, lookup->name, lookup->record_type,
-                                        cancellable, &error);
-      free_func = free_variant_list;
-      break;
-    default:
-      result = resolver_lookup_service (source, lookup->name, cancellable, &error);
-      free_func = free_srv_list;
-      break;
-    }
-  if (result != NULL)
-    g_task_return_pointer (task, result, free_func);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-start_lookup (GResolver           *resolver,
-              int                  kind,
-              const char          *name,
-              GResolverRecordType  record_type,
-              GCancellable        *cancellable,
-              GAsyncReadyCallback  callback,
-              gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-  Lookup *lookup = g_new0 (Lookup, 1);
-
-  lookup->kind = kind;
-  lookup->name = g_strdup (name);
-  lookup->record_type = record_type;
-  g_task_set_task_data (task, lookup, lookup_free);
-  g_task_run_in_thread (task, lookup_thread);
-}
-
-static GList *
-finish_lookup (GResolver     *resolver,
-               GAsyncResult  *result,
-               GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-resolver_lookup_by_name_async (GResolver           *resolver,
-                               const char          *hostname,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  start_lookup (resolver, 0, hostname, 0, cancellable, callback, user_data);
-}
-
-static void
-resolver_lookup_by_name_with_flags_async (GResolver                *resolver,
-                                          const char               *hostname,
-                                          GResolverNameLookupFlags  flags,
-                                          GCancellable             *cancellable,
-                                          GAsyncReadyCallback       callback,
-                                          gpointer                  user_data)
-{
-  start_lookup (resolver, 0, hostname, 0, cancellable, callback, user_data);
-}
-
-static void
-resolver_lookup_records_async (GResolver           *resolver,
-                               const char          *rrname,
-                               GResolverRecordType  record_type,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  start_lookup (resolver, 1, rrname, record_type, cancellable, callback, user_data);
-}
-
-static void
-resolver_lookup_service_async (GResolver           *resolver,
-                               const char          *rrname,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  start_lookup (resolver, 2, rrname, 0, cancellable, callback, user_data);
-}
-
-static void
-test_resolver_finalize (GObject *object)
-{
-  g_hash_table_unref (TEST_RESOLVER (object)->srv);
-  G_OBJECT_CLASS (test_resolver_parent_class)->finalize (object);
-}
-
-static void
-test_resolver_class_init (TestResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  G_OBJECT_CLASS (klass)->finalize = test_resolver_finalize;
-  resolver_class->lookup_by_name = resolver_lookup_by_name;
-  resolver_class->lookup_by_name_async = resolver_lookup_by_name_async;
-  resolver_class->lookup_by_name_finish = finish_lookup;
-  resolver_class->lookup_by_name_with_flags = resolver_lookup_by_name_with_flags;
-  resolver_class->lookup_by_name_with_flags_async = resolver_lookup_by_name_with_flags_async;
-  resolver_class->lookup_by_name_with_flags_finish = finish_lookup;
-  resolver_class->lookup_records = resolver_lookup_records;
-  resolver_class->lookup_records_async = resolver_lookup_records_async;
-  resolver_class->lookup_records_finish = finish_lookup;
-  resolver_class->lookup_service = resolver_lookup_service;
-  resolver_class->lookup_service_async = resolver_lookup_service_async;
-  resolver_class->lookup_service_finish = finish_lookup;
-}
-
-static void
-test_resolver_init (TestResolver *self)
-{
-  self->srv = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-}
-
-/* _submissions._tcp.DOMAIN answers "localhost" on @port. */
+/* _submissions._tcp.DOMAIN answers "localhost" on @port, and localhost
+ * is loopback; everything else does not exist. No real DNS is asked. */
 static GResolver *
 test_resolver_new (const char *domain,
                    guint16     port)
 {
-  TestResolver *self = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autoptr(GKeyFile) answers = g_key_file_new ();
 
+  g_key_file_set_string (answers, "hosts", "localhost", "127.0.0.1");
+  g_key_file_set_string (answers, "hosts", "127.0.0.1", "127.0.0.1");
   if (domain != NULL)
-    g_hash_table_insert (self->srv, g_strdup_printf ("_submissions._tcp.%s", domain),
-                         g_strdup_printf ("%u localhost", port));
-  return G_RESOLVER (self);
+    {
+      g_autofree char *name = g_strdup_printf ("_submissions._tcp.%s", domain);
+      g_autofree char *record = g_strdup_printf ("0 0 %u localhost", port);
+
+      g_key_file_set_string (answers, "srv", name, record);
+    }
+  return satchel_autoconfig_test_resolver_new (answers);
 }
 
 /* Runs the main loop until @done says so; fails after WAIT_SECONDS.
