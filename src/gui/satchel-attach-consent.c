@@ -21,6 +21,7 @@ struct _SatchelAttachConsent
   GPtrArray        *refused;  /* char*, NULL-terminated */
 
   /* Template widgets */
+  GtkWidget        *files_heading;
   GtkListBox       *files_list;
   GtkWidget        *refused_heading;
   GtkListBox       *refused_list;
@@ -40,6 +41,7 @@ make_row (const char *path,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *label = gtk_label_new (shown);
+  g_autoptr(PangoAttrList) attributes = NULL;
 
   gtk_widget_set_margin_top (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
@@ -50,6 +52,15 @@ make_row (const char *path,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
+  /* The dialog takes the width the paths need (up to its maximum):
+   * wrapped labels would ask for little in Chinese, and every path
+   * would break. */
+  gtk_label_set_natural_wrap_mode (GTK_LABEL (label), GTK_NATURAL_WRAP_NONE);
+  /* A path broken inside a name must not gain a hyphen it does not
+   * have. */
+  attributes = pango_attr_list_new ();
+  pango_attr_list_insert (attributes, pango_attr_insert_hyphens_new (FALSE));
+  gtk_label_set_attributes (GTK_LABEL (label), attributes);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "monospace");
   gtk_widget_set_hexpand (texts, TRUE);
@@ -76,35 +87,66 @@ make_row (const char *path,
   return row;
 }
 
-/* Without a file to offer there is nothing to agree to. */
+/* What the user is asked depends on what the link asks for: files
+ * that may go are listed under "Attached if you agree", and the Attach
+ * button says how many; refused files are listed apart, each with its
+ * reason. Without a file to offer there is nothing to agree to: the
+ * dialog only informs, with one button. */
 static void
 update_responses (SatchelAttachConsent *self)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (self);
-  gboolean offer = self->files->len > 1;
+  guint n_files = self->files->len - 1;
+  gboolean offer = n_files > 0;
+  gboolean refused = self->refused->len > 1;
+  const char *heading;
 
+  gtk_widget_set_visible (self->files_heading, offer);
   gtk_widget_set_visible (GTK_WIDGET (self->files_list), offer);
-  adw_message_dialog_set_response_enabled (dialog, "attach", offer);
+  gtk_widget_set_visible (self->refused_heading, refused);
+  gtk_widget_set_visible (GTK_WIDGET (self->refused_list), refused);
+  gtk_widget_set_margin_top (self->refused_heading, offer ? 12 : 0);
+
   if (offer)
     {
-      adw_message_dialog_set_heading (dialog, _("Attach Files from a Link?"));
-      gtk_window_set_title (GTK_WINDOW (self), _("Attach Files from a Link?"));
+      g_autofree char *attach = NULL;
+
+      heading = _("Attach Files from a Link?");
       adw_message_dialog_set_body (dialog,
                                    _("The link that opened this message asks to attach "
-                                     "the files below. Links have been used to steal files "
-                                     "this way: attach them only if you expected it."));
+                                     "files. Links have been used to steal files this "
+                                     "way: attach them only if you expected it."));
       adw_message_dialog_set_response_label (dialog, "cancel", _("_Don’t Attach"));
+
+      /* Translators: a button of the dialog; %u files go when pressed. */
+      attach = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "_Attach %u File", "_Attach %u Files", n_files),
+                                n_files);
+      /* Files are only ever added: once there, "attach" stays. */
+      if (adw_message_dialog_has_response (dialog, "attach"))
+        {
+          adw_message_dialog_set_response_label (dialog, "attach", attach);
+        }
+      else
+        {
+          adw_message_dialog_add_response (dialog, "attach", attach);
+          adw_message_dialog_set_response_appearance (dialog, "attach",
+                                                      ADW_RESPONSE_DESTRUCTIVE);
+        }
     }
   else
     {
-      adw_message_dialog_set_heading (dialog, _("Files Not Attached"));
-      gtk_window_set_title (GTK_WINDOW (self), _("Files Not Attached"));
+      heading = _("Files Not Attached");
       adw_message_dialog_set_body (dialog,
                                    _("The link that opened this message asks to attach "
-                                     "files that are never attached from a link. Attach "
-                                     "files you choose yourself with the Attach button."));
+                                     "files that a link may never attach. The message "
+                                     "opens without them: to send one, attach it yourself "
+                                     "with Attach Files."));
       adw_message_dialog_set_response_label (dialog, "cancel", _("_OK"));
     }
+
+  adw_message_dialog_set_heading (dialog, heading);
+  gtk_window_set_title (GTK_WINDOW (self), heading);
 }
 
 static void
@@ -128,6 +170,7 @@ satchel_attach_consent_class_init (SatchelAttachConsentClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/satchel-attach-consent.ui");
+  gtk_widget_class_bind_template_child (widget_class, SatchelAttachConsent, files_heading);
   gtk_widget_class_bind_template_child (widget_class, SatchelAttachConsent, files_list);
   gtk_widget_class_bind_template_child (widget_class, SatchelAttachConsent, refused_heading);
   gtk_widget_class_bind_template_child (widget_class, SatchelAttachConsent, refused_list);
@@ -175,8 +218,6 @@ satchel_attach_consent_add_refused (SatchelAttachConsent *self,
 
   g_ptr_array_insert (self->refused, self->refused->len - 1, g_strdup (path));
   gtk_list_box_append (self->refused_list, make_row (path, reason, "action-unavailable-symbolic"));
-  gtk_widget_set_visible (self->refused_heading, TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->refused_list), TRUE);
   update_responses (self);
 }
 

@@ -15,11 +15,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SatchelAttachConsent, satchel_attach_consent, SATCHEL, ATTACH_CONSENT, AdwMessageDialog)
 
 /* The question a mailto: link's attachments need (CVE-2020-11879: a
- * link must never attach a file by itself): each file's full path, and
- * the ones refused outright with the reason. Emits "response": "attach"
- * or "cancel" ("Don't Attach" is the default and what Escape gives).
- * With no file to offer it only informs: "cancel" alone, labelled
- * "OK". */
+ * link must never attach a file by itself): the full path of each file
+ * attached if the user agrees, and apart, of each one refused outright
+ * with the reason. Emits "response": "attach" ("Attach N Files") or
+ * "cancel" ("Don't Attach", the default and what Escape gives). With no
+ * file to offer it only informs: it has no "attach" response, and
+ * "cancel" is labelled "OK". */
 SatchelAttachConsent *satchel_attach_consent_new         (GtkWindow            *parent);
 
 /* A file that passed satchel_mailto_check_attachment(). */
