@@ -19,6 +19,7 @@ main (int   argc,
 {
   g_autoptr(SatchelApplication) app = NULL;
 
+  satchel_application_prepare_environment ();
   satchel_paths_init_i18n ();
 
   app = satchel_application_new ();

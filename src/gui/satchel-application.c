@@ -72,6 +72,8 @@ struct _SatchelApplication
   AdwMessageDialog  *quit_dialog;
   gboolean           quitting;         /* the user chose to quit */
   gboolean           shut_down;
+  SatchelWindow     *spare_window;     /* built ahead, not yet in the application */
+  guint              spare_id;
 };
 
 G_DEFINE_FINAL_TYPE (SatchelApplication, satchel_application, ADW_TYPE_APPLICATION)
@@ -93,10 +95,78 @@ ensure_main_window (SatchelApplication *self)
 {
   SatchelWindow *window = find_main_window (self);
 
-  if (window == NULL)
-    window = satchel_window_new (self);
+  if (window != NULL)
+    return window;
+  if (self->spare_window == NULL)
+    return satchel_window_new (self);
 
+  window = g_steal_pointer (&self->spare_window);
+  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
+  g_object_unref (window);  /* GTK keeps its toplevels */
   return window;
+}
+
+/* A compose window opened by itself (a mailto: link, `satchel
+ * --compose`) usually ends with the main window coming up, for the Undo
+ * notice and the progress: built then, it would stop the main loop for
+ * some 50 ms while a big message is being queued. So it is built
+ * beforehand, once the compose window is on screen and the loop idle;
+ * and styled and measured in a second step, so that showing it is only
+ * mapping and drawing. */
+static gboolean
+measure_spare_idle (gpointer user_data)
+{
+  SatchelApplication *self = user_data;
+
+  self->spare_id = 0;
+  if (self->spare_window != NULL)
+    gtk_widget_measure (GTK_WIDGET (self->spare_window), GTK_ORIENTATION_HORIZONTAL, -1,
+                        NULL, NULL, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+build_spare_idle (gpointer user_data)
+{
+  SatchelApplication *self = user_data;
+
+  self->spare_id = 0;
+  if (self->shut_down || self->spare_window != NULL || find_main_window (self) != NULL)
+    return G_SOURCE_REMOVE;
+
+  self->spare_window = g_object_ref (satchel_window_new_unattached (self));
+  self->spare_id = g_idle_add_full (G_PRIORITY_LOW, measure_spare_idle, self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_compose_painted (GdkFrameClock      *clock,
+                    SatchelApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_compose_painted, self);
+  if (self->spare_id == 0 && self->spare_window == NULL)
+    self->spare_id = g_idle_add_full (G_PRIORITY_LOW, build_spare_idle, self, NULL);
+}
+
+static void
+on_compose_mapped (GtkWidget          *window,
+                   SatchelApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (window, on_compose_mapped, self);
+  if (find_main_window (self) == NULL && self->spare_window == NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                             G_CALLBACK (on_compose_painted), self, 0);
+}
+
+static void
+destroy_spare_window (SatchelApplication *self)
+{
+  g_clear_handle_id (&self->spare_id, g_source_remove);
+  if (self->spare_window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (self->spare_window));
+      g_clear_object (&self->spare_window);
+    }
 }
 
 /* Results are shown in a window when the user is looking at one, else
@@ -1085,6 +1155,24 @@ compose_action (GSimpleAction *action,
   gtk_window_present (satchel_application_compose (SATCHEL_APPLICATION (user_data), NULL));
 }
 
+/* Built when asked for. GtkApplication would build it from
+ * gtk/help-overlay.ui for every window it gets, before the window's
+ * first frame: about 10 ms each. */
+static void
+show_shortcuts (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkWindow *shortcuts;
+
+  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ui/help-overlay.ui");
+  shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  gtk_window_set_transient_for (shortcuts, parent);
+  gtk_window_present (shortcuts);
+}
+
 static void
 undo_send_action (GSimpleAction *action,
                   GVariant      *parameter,
@@ -1124,6 +1212,7 @@ show_page_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = show_about },
+  { .name = "shortcuts", .activate = show_shortcuts },
   { .name = "quit", .activate = quit_app },
   { .name = "compose", .activate = compose_action },
   { .name = "undo-send", .activate = undo_send_action, .parameter_type = "s" },
@@ -1176,6 +1265,7 @@ satchel_application_startup (GApplication *app)
   SatchelApplication *self = SATCHEL_APPLICATION (app);
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *compose_accels[] = { "<Control>n", NULL };
+  const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (satchel_application_parent_class)->startup (app);
 
@@ -1186,6 +1276,8 @@ satchel_application_startup (GApplication *app)
                                          quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.compose",
                                          compose_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.shortcuts",
+                                         shortcuts_accels);
   satchel_account_setup_install_action (GTK_APPLICATION (app));
   satchel_contacts_window_install_action (GTK_APPLICATION (app));
   satchel_preferences_window_install_action (GTK_APPLICATION (app));
@@ -1224,6 +1316,7 @@ satchel_application_shutdown (GApplication *app)
   guint deadline;
 
   self->shut_down = TRUE;
+  destroy_spare_window (self);
 
   /* A send in progress is cancelled, which leaves its message queued;
    * give the worker a moment to record that rather than die mid-write
@@ -1251,10 +1344,16 @@ static void
 satchel_application_window_added (GtkApplication *app,
                                   GtkWindow      *window)
 {
+  SatchelApplication *self = SATCHEL_APPLICATION (app);
+
   GTK_APPLICATION_CLASS (satchel_application_parent_class)->window_added (app, window);
 
   /* A new window after quitting: the user is back. */
-  SATCHEL_APPLICATION (app)->quitting = FALSE;
+  self->quitting = FALSE;
+
+  if (SATCHEL_IS_COMPOSE_WINDOW (window) && find_main_window (self) == NULL)
+    g_signal_connect_object (window, "map", G_CALLBACK (on_compose_mapped), self,
+                             G_CONNECT_AFTER);
 }
 
 static void
@@ -1344,6 +1443,44 @@ satchel_application_init (SatchelApplication *self)
 }
 
 /* Public API ------------------------------------------------------------------ */
+
+/* GDK_DEBUG as Satchel was started with; NULL: unset. */
+static char *original_gdk_debug;
+static gboolean changed_gdk_debug;
+
+void
+satchel_application_prepare_environment (void)
+{
+  const char *debug = g_getenv ("GDK_DEBUG");
+  g_autofree char *value = NULL;
+
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") != 0 || changed_gdk_debug)
+    return;
+  /* gl-disable, gl-glx, gl-gles...: the user's own choice. */
+  if (debug != NULL && strstr (debug, "gl-") != NULL)
+    return;
+
+  original_gdk_debug = g_strdup (debug);
+  changed_gdk_debug = TRUE;
+  if (debug != NULL && *debug != '\0')
+    value = g_strconcat (debug, ",gl-disable", NULL);
+  else
+    value = g_strdup ("gl-disable");
+  g_setenv ("GDK_DEBUG", value, TRUE);
+}
+
+void
+satchel_application_restore_environment (GAppLaunchContext *context)
+{
+  g_return_if_fail (G_IS_APP_LAUNCH_CONTEXT (context));
+
+  if (!changed_gdk_debug)
+    return;
+  if (original_gdk_debug != NULL)
+    g_app_launch_context_setenv (context, "GDK_DEBUG", original_gdk_debug);
+  else
+    g_app_launch_context_unsetenv (context, "GDK_DEBUG");
+}
 
 SatchelApplication *
 satchel_application_new (void)

@@ -24,6 +24,16 @@ G_DECLARE_FINAL_TYPE (SatchelApplication, satchel_application, SATCHEL, APPLICAT
  * line (--compose, --to, --cc, --bcc, --subject, --body, --attach and
  * mailto: URIs) to the running one. Main thread only. */
 SatchelApplication *satchel_application_new         (void);
+/* Call first in main(), before any thread starts (it may set an
+ * environment variable). With GSK_RENDERER=cairo the user asked for no
+ * GL, yet GTK 4.8 still loads the GL driver when it opens an X display
+ * (to choose a visual): this turns that probe off too (GDK_DEBUG
+ * gl-disable), unless GDK_DEBUG already makes a GL choice. */
+void                satchel_application_prepare_environment (void);
+/* Gives programs started through @context the environment Satchel was
+ * started with (what satchel_application_prepare_environment() added
+ * is for Satchel alone). */
+void                satchel_application_restore_environment (GAppLaunchContext *context);
 /* (transfer none) the engine shared by every window. */
 SatchelContext     *satchel_application_get_context (SatchelApplication *self);
 /* (transfer none) sends the outbox in the background; call

@@ -581,6 +581,15 @@ set_sending (SatchelComposeWindow *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->fields), !sending);
   gtk_widget_set_sensitive (GTK_WIDGET (self->body_view), !sending);
   gtk_widget_set_sensitive (GTK_WIDGET (self->attachment_list), !sending);
+
+  /* Sent, the window goes at once: the message belongs to the outbox
+   * now, and Undo brings it back. (Hiding costs the main loop nothing;
+   * drawing the whole window insensitive took some 20 ms, in the middle
+   * of queueing.) It comes back when the message could not be queued. */
+  if (sending)
+    gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  else if (!self->closed)
+    gtk_window_present (GTK_WINDOW (self));
 }
 
 static gboolean

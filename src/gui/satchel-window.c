@@ -781,6 +781,7 @@ on_sent_activated (GtkListBox    *list,
   uri = g_file_get_uri (file);
   context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (
                                     gtk_widget_get_display (GTK_WIDGET (self))));
+  satchel_application_restore_environment (context);
   /* GtkFileLauncher is GTK 4.10. */
   g_app_info_launch_default_for_uri_async (uri, context, NULL, on_launched,
                                            g_object_ref (self));
@@ -937,13 +938,22 @@ satchel_window_init (SatchelWindow *self)
 SatchelWindow *
 satchel_window_new (SatchelApplication *application)
 {
+  SatchelWindow *self = satchel_window_new_unattached (application);
+
+  gtk_window_set_application (GTK_WINDOW (self), GTK_APPLICATION (application));
+  return self;
+}
+
+SatchelWindow *
+satchel_window_new_unattached (SatchelApplication *application)
+{
   SatchelWindow *self;
   SatchelScheduler *scheduler;
   SatchelContext *context;
 
   g_return_val_if_fail (SATCHEL_IS_APPLICATION (application), NULL);
 
-  self = g_object_new (SATCHEL_TYPE_WINDOW, "application", application, NULL);
+  self = g_object_new (SATCHEL_TYPE_WINDOW, NULL);
   self->app = g_object_ref (application);
 
   context = satchel_application_get_context (application);

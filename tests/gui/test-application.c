@@ -677,7 +677,7 @@ step_shortcuts (SatchelApplication *app,
                 gpointer            data)
 {
   const char *actions[] = { "app.compose", "app.quit", "app.contacts", "app.preferences",
-                            "win.show-help-overlay", NULL };
+                            "app.shortcuts", NULL };
   g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GtkBuilder) builder = NULL;
   GtkWindow *window = satchel_application_get_main_window (app);
@@ -686,7 +686,7 @@ step_shortcuts (SatchelApplication *app,
   GMenuModel *menu;
   gboolean found = FALSE;
 
-  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/gtk/help-overlay.ui");
+  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/ui/help-overlay.ui");
   overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
   collect_accels (GTK_WIDGET (overlay), listed);
   g_assert_true (g_hash_table_contains (listed, "<Control>z"));       /* undo send */
@@ -718,15 +718,26 @@ step_shortcuts (SatchelApplication *app,
           g_autofree char *action = NULL;
 
           g_menu_model_get_item_attribute (items, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
-          if (g_strcmp0 (action, "win.show-help-overlay") == 0 ||
+          if (g_strcmp0 (action, "app.shortcuts") == 0 ||
               g_strcmp0 (action, "app.preferences") == 0)
             found = TRUE;
         }
       g_object_unref (items);
     }
   g_assert_true (found);
-  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  gtk_window_destroy (GTK_WINDOW (overlay));
 
+  /* Ctrl+? builds it when asked, over the window it was asked from;
+   * no window builds one of its own (GtkApplication would, for each). */
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  overlay = NULL;
+  for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+    if (GTK_IS_SHORTCUTS_WINDOW (l->data))
+      overlay = l->data;
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (overlay)) == window);
   gtk_window_destroy (GTK_WINDOW (overlay));
   satchel_application_request_quit (app);
 }
@@ -937,6 +948,34 @@ test_application_bad_argument (void)
   g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
 }
 
+/* GSK_RENDERER=cairo turns GTK's GL probe off for Satchel (GDK_DEBUG),
+ * and only for Satchel: programs it opens get the variable as it was. */
+static void
+test_application_environment (void)
+{
+  g_autofree char *renderer = g_strdup (g_getenv ("GSK_RENDERER"));
+  g_autofree char *debug = g_strdup (g_getenv ("GDK_DEBUG"));
+  g_autoptr(GAppLaunchContext) context = g_app_launch_context_new ();
+  g_auto(GStrv) environment = NULL;
+
+  g_setenv ("GSK_RENDERER", "cairo", TRUE);
+  g_setenv ("GDK_DEBUG", "events", TRUE);
+  satchel_application_prepare_environment ();
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "events,gl-disable");
+  satchel_application_restore_environment (context);
+  environment = g_app_launch_context_get_environment (context);
+  g_assert_cmpstr (g_environ_getenv (environment, "GDK_DEBUG"), ==, "events");
+
+  if (renderer != NULL)
+    g_setenv ("GSK_RENDERER", renderer, TRUE);
+  else
+    g_unsetenv ("GSK_RENDERER");
+  if (debug != NULL)
+    g_setenv ("GDK_DEBUG", debug, TRUE);
+  else
+    g_unsetenv ("GDK_DEBUG");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -966,6 +1005,8 @@ main (int   argc,
                         test_application_mailto_consent);
   g_test_add_func ("/satchel/gui/application/attach-relative", test_application_attach_relative);
   g_test_add_func ("/satchel/gui/application/bad-argument", test_application_bad_argument);
+  /* Last: it changes this process's environment (and puts it back). */
+  g_test_add_func ("/satchel/gui/application/environment", test_application_environment);
 
   return g_test_run ();
 }

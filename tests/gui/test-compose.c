@@ -881,8 +881,9 @@ can_send (gpointer window)
   return gtk_widget_is_sensitive (GTK_WIDGET (subject_entry (window)));
 }
 
-/* While a message is on its way to the outbox the window shows Cancel;
- * cancelled, nothing is queued and the message is still there. */
+/* Sent, the window goes at once; cancelled while the message is on its
+ * way to the outbox, nothing is queued and the window comes back with
+ * the message. */
 static void
 test_cancel (void)
 {
@@ -894,9 +895,10 @@ test_cancel (void)
   window = new_window ();
   fill_minimal (window, "Never mind");
   satchel_compose_window_send (window);
-  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (subject_entry (window))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "compose.cancel-send", NULL));
   gui_test_wait_for (can_send, window, 30);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (subject_entry (window))));
   gui_test_spin (300);
   g_assert_cmpuint (n_queued (), ==, 0);

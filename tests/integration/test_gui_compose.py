@@ -9,6 +9,7 @@ and a message with three attachments reaches a real aiosmtpd intact."""
 
 import email.policy
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -110,6 +111,36 @@ class GuiComposeTests(SatchelTestCase):
                 with open(os.path.join(folder, name), "rb") as f:
                     result.append(email.message_from_bytes(f.read(), policy=email.policy.default))
         return result
+
+    def gl_libraries(self):
+        """The GL driver libraries mapped into the running application."""
+        with open("/proc/%d/maps" % self.app.pid) as f:
+            return sorted({line.split()[-1] for line in f
+                           if re.search(r"lib(GLX|EGL)_mesa|_dri\.so|libgallium", line)})
+
+    def stop_app(self):
+        self.app.terminate()
+        self.app.wait(timeout=30)
+
+    def test_cairo_renderer_loads_no_gl_driver(self):
+        # GSK_RENDERER=cairo: GTK 4.8 would still load the GL driver to
+        # choose an X visual (some 150 ms of every start here, and the
+        # driver some users set the variable to avoid).
+        self.env["GSK_RENDERER"] = "cairo"
+        self.env.pop("GDK_DEBUG", None)
+        self.start_app("--compose")
+        self.find_window("New Message")
+        self.assertEqual(self.gl_libraries(), [])
+        self.stop_app()
+
+        # The same start without it does load one, where there is one:
+        # what the first half looks for is real.
+        del self.env["GSK_RENDERER"]
+        self.start_app("--compose")
+        self.find_window("New Message")
+        if not self.gl_libraries():
+            self.skipTest("GTK loads no GL driver on this machine")
+        self.stop_app()
 
     def test_draft_survives_kill(self):
         self.settings(rich_text="false")
