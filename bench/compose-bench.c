@@ -405,8 +405,9 @@ print_send (Bench *bench)
  * "after-paint", while the message is queued and sent. */
 typedef struct
 {
-  Bench  *bench;
-  gint64  start_us;
+  Bench      *bench;
+  const char *window;  /* its type's name */
+  gint64      start_us;
 } FrameTiming;
 
 static void
@@ -423,8 +424,14 @@ on_after_paint_timed (GdkFrameClock *clock,
   Bench *bench = timing->bench;
   gint64 length = g_get_monotonic_time () - timing->start_us;
 
-  if (bench->probe_id != 0 && timing->start_us != 0)
-    g_array_append_val (bench->frames, length);
+  if (bench->probe_id == 0 || timing->start_us == 0)
+    return;
+  g_array_append_val (bench->frames, length);
+  /* Which window, and when: what a long frame was drawing. */
+  if (length > BLOCK_LIMIT_US)
+    fprintf (stderr, "compose-bench: frame of %s: %.2f ms, ending %.3f s after the click\n",
+             timing->window,
+             ms (length), (g_get_monotonic_time () - bench->click_us) / 1e6);
 }
 
 static void
@@ -435,6 +442,7 @@ on_realize_time_frames (GtkWidget *window,
   FrameTiming *timing = g_new0 (FrameTiming, 1);
 
   timing->bench = bench;
+  timing->window = G_OBJECT_TYPE_NAME (window);
   g_object_set_data_full (G_OBJECT (clock), "bench-frame-timing", timing, g_free);
   g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), timing);
   g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_timed), timing);
@@ -461,7 +469,10 @@ on_window_added (GtkApplication *app,
                  GtkWindow      *window,
                  Bench          *bench)
 {
-  if (bench->send_mode)
+  /* Satchel realizes its main window ahead, before it adds it. */
+  if (bench->send_mode && gtk_widget_get_realized (GTK_WIDGET (window)))
+    on_realize_time_frames (GTK_WIDGET (window), bench);
+  else if (bench->send_mode)
     g_signal_connect (window, "realize", G_CALLBACK (on_realize_time_frames), bench);
   if (!SATCHEL_IS_COMPOSE_WINDOW (window) || bench->compose != NULL)
     return;
@@ -528,6 +539,7 @@ main (int   argc,
     g_ptr_array_add (app_argv, argv[i]);
   g_ptr_array_add (app_argv, NULL);
 
+  satchel_application_prepare_environment ();
   satchel_paths_init_i18n ();
 
   if (bench.send_mode)

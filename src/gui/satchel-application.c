@@ -111,17 +111,24 @@ ensure_main_window (SatchelApplication *self)
  * notice and the progress: built then, it would stop the main loop for
  * some 50 ms while a big message is being queued. So it is built
  * beforehand, once the compose window is on screen and the loop idle;
- * and styled and measured in a second step, so that showing it is only
- * mapping and drawing. */
+ * and realized (its X window made) and measured at its default size in
+ * a second step, so that showing it is mostly mapping and drawing. */
 static gboolean
 measure_spare_idle (gpointer user_data)
 {
   SatchelApplication *self = user_data;
 
+  int width, height;
+
   self->spare_id = 0;
-  if (self->spare_window != NULL)
-    gtk_widget_measure (GTK_WIDGET (self->spare_window), GTK_ORIENTATION_HORIZONTAL, -1,
-                        NULL, NULL, NULL, NULL);
+  if (self->spare_window == NULL)
+    return G_SOURCE_REMOVE;
+  gtk_widget_realize (GTK_WIDGET (self->spare_window));
+  gtk_window_get_default_size (GTK_WINDOW (self->spare_window), &width, &height);
+  gtk_widget_measure (GTK_WIDGET (self->spare_window), GTK_ORIENTATION_HORIZONTAL, -1,
+                      NULL, NULL, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (self->spare_window), GTK_ORIENTATION_VERTICAL, width,
+                      NULL, NULL, NULL, NULL);
   return G_SOURCE_REMOVE;
 }
 
