@@ -742,24 +742,59 @@ on_draft_activated (GtkListBox    *list,
     toast (self, error->message);
 }
 
+typedef struct
+{
+  SatchelWindow *self;
+  char          *path;   /* the sent message's file */
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->path);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OpenData, open_data_free)
+
+/* A toast would cut this short: it says what to do, and where the
+ * message is. */
 static void
 on_launched (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(SatchelWindow) self = user_data;
+  g_autoptr(OpenData) data = user_data;
   g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
 
-  if (!g_app_info_launch_default_for_uri_finish (result, &error))
-    {
-      g_autofree char *text = NULL;
+  /* Opened; or failed, but the window is gone and the user with it. */
+  if (g_app_info_launch_default_for_uri_finish (result, &error) ||
+      !gtk_widget_get_visible (GTK_WIDGET (data->self)))
+    return;
 
-      /* Translators: %s says why; the message is an .eml file. */
-      text = g_strdup_printf (_("Could not open the message: %s. A mail reader such as "
-                                "Thunderbird or Evolution can show .eml files."),
-                              error->message);
-      toast (self, text);
-    }
+  shown = g_filename_display_name (data->path);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    /* Translators: %s is the file of the message (.eml). */
+    body = g_strdup_printf (_("No program on this computer opens mail files. Install a mail "
+                              "reader such as Thunderbird or Evolution to read your sent "
+                              "messages. This one is kept in “%s”."),
+                            shown);
+  else
+    /* Translators: the first %s says what failed; the second is the
+     * file of the message (.eml). */
+    body = g_strdup_printf (_("%s\n\nThe message is kept in “%s”: a mail reader such as "
+                              "Thunderbird or Evolution can open it."),
+                            error->message, shown);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (data->self),
+                                                       _("Could Not Open the Message"),
+                                                       body));
+  adw_message_dialog_add_response (dialog, "close", _("_OK"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -771,6 +806,7 @@ on_sent_activated (GtkListBox    *list,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GAppLaunchContext) context = NULL;
   g_autofree char *uri = NULL;
+  OpenData *data;
 
   message = g_list_model_get_item (G_LIST_MODEL (self->lists[LIST_SENT].store),
                                    gtk_list_box_row_get_index (row));
@@ -782,9 +818,11 @@ on_sent_activated (GtkListBox    *list,
   context = G_APP_LAUNCH_CONTEXT (gdk_display_get_app_launch_context (
                                     gtk_widget_get_display (GTK_WIDGET (self))));
   satchel_application_restore_environment (context);
+  data = g_new0 (OpenData, 1);
+  data->self = g_object_ref (self);
+  data->path = g_strdup (satchel_sent_message_get_path (message));
   /* GtkFileLauncher is GTK 4.10. */
-  g_app_info_launch_default_for_uri_async (uri, context, NULL, on_launched,
-                                           g_object_ref (self));
+  g_app_info_launch_default_for_uri_async (uri, context, NULL, on_launched, data);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gui-testlib.h"
 #include "satchel-account-store.h"
@@ -584,6 +585,206 @@ test_window_size_saved (void)
   g_settings_reset (settings, "window-height");
 }
 
+/* Opening a sent message ----------------------------------------------------- */
+
+#define READER_ID "satchel-test-reader.desktop"
+
+/* Where the test mail reader writes the arguments it was given. */
+static char *
+reader_record (void)
+{
+  return g_build_filename (g_get_home_dir (), "reader-args", NULL);
+}
+
+static gboolean
+default_reader_is (gpointer data)
+{
+  const char *wanted = data;
+  g_autoptr(GAppInfo) reader = g_app_info_get_default_for_type ("message/rfc822", FALSE);
+
+  if (wanted == NULL)
+    return reader == NULL;
+  return reader != NULL && g_strcmp0 (g_app_info_get_id (reader), wanted) == 0;
+}
+
+/* With @installed, the desktop's mail reader (the default for
+ * message/rfc822 in mimeapps.list) is a script that writes its
+ * arguments, one a line, to reader_record(); without, there is none
+ * (main() hides the system's applications). */
+static void
+set_mail_reader (gboolean installed)
+{
+  g_autofree char *apps = g_build_filename (g_get_user_data_dir (), "applications", NULL);
+  g_autofree char *desktop = g_build_filename (apps, READER_ID, NULL);
+  g_autofree char *script = g_build_filename (g_get_home_dir (), "satchel-test-reader", NULL);
+  g_autofree char *mimeapps = g_build_filename (g_get_user_config_dir (), "mimeapps.list", NULL);
+  g_autofree char *record = reader_record ();
+
+  g_assert_true (g_remove (record) == 0 || errno == ENOENT);
+  if (installed)
+    {
+      /* Written aside, then renamed: the test never reads half of it. */
+      g_autofree char *script_text = g_strdup_printf ("#!/bin/sh\n"
+                                                      "printf '%%s\\n' \"$@\" > '%s.part'\n"
+                                                      "mv '%s.part' '%s'\n",
+                                                      record, record, record);
+      g_autofree char *desktop_text = g_strdup_printf ("[Desktop Entry]\n"
+                                                       "Type=Application\n"
+                                                       "Name=Test Mail Reader\n"
+                                                       "Exec=%s %%f\n"
+                                                       "MimeType=message/rfc822;\n",
+                                                       script);
+
+      g_assert_true (g_file_set_contents (script, script_text, -1, NULL));
+      g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+      g_assert_cmpint (g_mkdir_with_parents (apps, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (desktop, desktop_text, -1, NULL));
+      g_assert_cmpint (g_mkdir_with_parents (g_get_user_config_dir (), 0700), ==, 0);
+      g_assert_true (g_file_set_contents (mimeapps,
+                                          "[Default Applications]\n"
+                                          "message/rfc822=" READER_ID "\n",
+                                          -1, NULL));
+    }
+  else
+    {
+      g_assert_true (g_remove (desktop) == 0 || errno == ENOENT);
+      g_assert_true (g_remove (mimeapps) == 0 || errno == ENOENT);
+    }
+
+  /* GIO notices the change through file monitors, in its own time. */
+  gui_test_wait_for (default_reader_is, installed ? READER_ID : NULL, 30);
+}
+
+/* Activates the row of the sent list that shows @subject. */
+static void
+open_sent (SatchelWindow *window,
+           const char    *subject)
+{
+  GtkLabel *label;
+  GtkWidget *row;
+
+  satchel_window_set_page (window, "sent");
+  gui_test_spin (100);
+  label = gui_test_find_label (GTK_WIDGET (window), subject);
+  g_assert_nonnull (label);
+  row = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_LIST_BOX_ROW);
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate (row));
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* The desktop's mail reader opens the message's file. */
+static void
+test_window_open_sent (void)
+{
+  g_autofree char *dir = satchel_paths_sent_dir ();
+  g_autofree char *sent = g_build_filename (dir, "20261102T090000-open.eml", NULL);
+  g_autofree char *record = reader_record ();
+  g_autofree char *args = NULL;
+  g_autofree char *wanted = NULL;
+  g_autofree char *given = NULL;
+  g_auto(GStrv) lines = NULL;
+  SatchelWindow *window;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (TRUE);
+  set_mail_reader (TRUE);
+  write_sent ("20261102T090000-open.eml", "Minutes to open");
+
+  window = open_window ();
+  open_sent (window, "Minutes to open");
+  gui_test_wait_for (file_exists, record, 30);
+
+  /* One argument: a file that holds that message. */
+  g_assert_true (g_file_get_contents (record, &args, NULL, NULL));
+  lines = g_strsplit (args, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpstr (lines[1], ==, "");
+  g_assert_true (g_path_is_absolute (lines[0]));
+  g_assert_true (g_file_get_contents (lines[0], &given, NULL, NULL));
+  g_assert_true (g_file_get_contents (sent, &wanted, NULL, NULL));
+  g_assert_cmpstr (given, ==, wanted);
+  g_assert_nonnull (strstr (given, "Subject: Minutes to open\r\n"));
+  gui_test_spin (200);
+  g_assert_null (gui_test_find_dialog (GTK_WINDOW (window), ADW_TYPE_MESSAGE_DIALOG));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  set_mail_reader (FALSE);
+}
+
+/* No program opens mail files: the user is told so, what to do, and
+ * where the message is. */
+static void
+test_window_open_sent_no_reader (void)
+{
+  g_autofree char *dir = satchel_paths_sent_dir ();
+  g_autofree char *sent = g_build_filename (dir, "20261102T090000-noreader.eml", NULL);
+  g_autofree char *record = reader_record ();
+  SatchelWindow *window;
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  if (!gui_test_have_display ())
+    return;
+  reset (TRUE);
+  set_mail_reader (FALSE);
+  write_sent ("20261102T090000-noreader.eml", "Minutes nobody opens");
+
+  window = open_window ();
+  open_sent (window, "Minutes nobody opens");
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (GTK_WINDOW (window),
+                                                         ADW_TYPE_MESSAGE_DIALOG));
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open the Message");
+  g_assert_nonnull (strstr (body, "No program on this computer opens mail files"));
+  g_assert_nonnull (strstr (body, "Install a mail reader"));
+  g_assert_nonnull (strstr (body, sent));
+  g_assert_false (g_file_test (record, G_FILE_TEST_EXISTS));
+
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Only the system's MIME database, icons and schemas stay in view: a
+ * mail reader installed on the machine would answer for message/rfc822
+ * (set_mail_reader()). Before anything asks GLib for its data folders. */
+static void
+hide_system_applications (void)
+{
+  const char *keep[] = { "mime", "icons", "glib-2.0" };
+  const char *dirs = g_getenv ("XDG_DATA_DIRS");
+  g_auto(GStrv) system = g_strsplit (dirs != NULL && *dirs != '\0' ? dirs
+                                     : "/usr/local/share/:/usr/share/", ":", -1);
+  g_autoptr(GPtrArray) shown = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *value = NULL;
+
+  for (guint i = 0; system[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("system-data-%u", i);
+      char *dir = g_build_filename (g_getenv ("HOME"), name, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      for (gsize k = 0; k < G_N_ELEMENTS (keep); k++)
+        {
+          g_autofree char *target = g_build_filename (system[i], keep[k], NULL);
+          g_autofree char *link = g_build_filename (dir, keep[k], NULL);
+
+          if (g_file_test (target, G_FILE_TEST_IS_DIR))
+            g_assert_cmpint (symlink (target, link), ==, 0);
+        }
+      g_ptr_array_add (shown, dir);
+    }
+  g_ptr_array_add (shown, NULL);
+  value = g_strjoinv (":", (char **) shown->pdata);
+  g_setenv ("XDG_DATA_DIRS", value, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +792,7 @@ main (int   argc,
   int status;
 
   gui_test_init_env ("test-window");
+  hide_system_applications ();
   g_test_init (&argc, &argv, NULL);
 
   closed_port = gui_test_closed_port ();
@@ -605,6 +807,8 @@ main (int   argc,
   g_test_add_func ("/satchel/gui/window/discard", test_window_discard);
   g_test_add_func ("/satchel/gui/window/drafts", test_window_drafts);
   g_test_add_func ("/satchel/gui/window/size-saved", test_window_size_saved);
+  g_test_add_func ("/satchel/gui/window/open-sent", test_window_open_sent);
+  g_test_add_func ("/satchel/gui/window/open-sent-no-reader", test_window_open_sent_no_reader);
 
   status = g_test_run ();
   g_clear_object (&application);
