@@ -1628,6 +1628,10 @@ satchel_application_message_queued (SatchelApplication *self,
   save_queued_drafts (self);
 
   window = ensure_main_window (self);
+  /* Newly on screen, it shows where the message is: its progress, and
+   * Cancel. One the user was looking at stays where it was. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    satchel_window_set_page (window, "outbox");
   gtk_window_present (GTK_WINDOW (window));
 
   item = satchel_outbox_lookup (satchel_context_get_outbox (self->context), outbox_id, &error);

@@ -203,6 +203,46 @@ step_undo (SatchelApplication *app,
   satchel_application_request_quit (app);
 }
 
+/* Sent from a compose window opened by itself: the main window comes
+ * up (built ahead, while the compose window was open) on the Outbox,
+ * where the message is. */
+static void
+step_outbox_page (SatchelApplication *app,
+                  gpointer            data)
+{
+  Handed *handed = data;
+  GtkWindow *window;
+
+  g_assert_nonnull (find_compose (app));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    g_assert_false (SATCHEL_IS_WINDOW (l->data));
+  /* Time for the main window to be built ahead, at idle. */
+  gui_test_spin (500);
+
+  satchel_application_message_queued (app, handed->outbox_id, handed->draft_id);
+  window = satchel_application_get_main_window (app);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_cmpstr (satchel_window_get_page (SATCHEL_WINDOW (window)), ==, "outbox");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "undo-send",
+                                  g_variant_new_string (handed->outbox_id));
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_outbox_page (void)
+{
+  g_auto(Handed) handed = { 0 };
+  const char *argv[] = { "satchel", "--compose", NULL };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  hand_over (&handed, "Where is it", 60);
+
+  g_assert_cmpint (run_app (argv, step_outbox_page, &handed), ==, 0);
+}
+
 static void
 test_application_undo (void)
 {
@@ -987,6 +1027,7 @@ main (int   argc,
   gui_test_notifications_start (FALSE);
 
   g_test_add_func ("/satchel/gui/application/undo", test_application_undo);
+  g_test_add_func ("/satchel/gui/application/outbox-page", test_application_outbox_page);
   g_test_add_func ("/satchel/gui/application/undo-too-late", test_application_undo_too_late);
   g_test_add_data_func ("/satchel/gui/application/quit-keep", GINT_TO_POINTER (FALSE),
                         test_application_quit_keep);
