@@ -17,6 +17,8 @@
 #include "satchel-outbox.h"
 #include "satchel-scheduler.h"
 
+#include "fault-server.h"
+
 /* A loopback SMTP server on its own thread that takes any number of
  * sessions one after the other and notes when each message arrived. */
 typedef struct
@@ -306,6 +308,7 @@ server_received (LoopServer *server,
 typedef struct
 {
   LoopServer       *server;
+  FaultServer      *fault;      /* instead of @server, for some tests */
   SatchelContext   *context;
   SatchelScheduler *scheduler;
   char             *account_id;
@@ -420,24 +423,25 @@ on_flushed (SatchelScheduler *scheduler,
   fixture->n_failed += n_failed;
 }
 
+/* The account "loop" on the server at @port, and the scheduler. */
 static void
-fixture_set_up_with (Fixture    *fixture,
-                     const char *mail_reply)
+fixture_set_up_account (Fixture *fixture,
+                        guint16  port,
+                        guint    timeout)
 {
   g_autoptr(SatchelAccount) account = satchel_account_new ("loop");
   g_autoptr(GError) error = NULL;
 
-  fixture->server = server_start (mail_reply);
   fixture->context = satchel_context_new ();
 
   satchel_account_set_address (account, "ann@example.com");
   satchel_account_set_host (account, "127.0.0.1");
   satchel_account_set_security (account, SATCHEL_SECURITY_NONE);
-  satchel_account_set_port (account, fixture->server->port);
+  satchel_account_set_port (account, port);
   satchel_account_set_username (account, "ann");
   satchel_account_set_password_command (account, "printf %s loop-secret");
   satchel_account_set_allow_plaintext_auth (account, TRUE);
-  satchel_account_set_timeout (account, 10);
+  satchel_account_set_timeout (account, timeout);
   g_assert_true (satchel_account_store_add (satchel_context_get_accounts (fixture->context),
                                             account, &error));
   g_assert_no_error (error);
@@ -451,11 +455,39 @@ fixture_set_up_with (Fixture    *fixture,
   g_signal_connect (fixture->scheduler, "send-finished", G_CALLBACK (on_send_finished), fixture);
 }
 
+/* @data: the loop server's reply to MAIL FROM, or NULL for 250. */
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture_set_up_with (fixture, data);
+  fixture->server = server_start (data);
+  fixture_set_up_account (fixture, fixture->server->port, 10);
+}
+
+/* What the fault server does to the message content. */
+typedef struct
+{
+  const char *action;  /* "drop", "pause", … */
+  guint64     after;   /* once it has read this many bytes of it */
+} MidData;
+
+/* @data: a MidData. The server speaks plain text and knows the
+ * account's password. The account waits for the server a minute, longer
+ * than any test waits for a stalled send. */
+static void
+fixture_set_up_fault (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  const MidData *mid_data = data;
+  g_autofree char *script = NULL;
+
+  script = g_strdup_printf ("{\"security\": \"none\", \"auth_clear\": [\"PLAIN\"], "
+                            "\"users\": {\"ann\": \"loop-secret\"}, "
+                            "\"mid_data_bytes\": %" G_GUINT64_FORMAT ", "
+                            "\"at\": {\"mid-data\": \"%s\"}}",
+                            mid_data->after, mid_data->action);
+  fixture->fault = fault_server_start (script);
+  fixture_set_up_account (fixture, fixture->fault->port, 60);
 }
 
 static void
@@ -468,6 +500,8 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->scheduler);
   g_clear_object (&fixture->context);
   g_clear_pointer (&fixture->server, server_free);
+  if (fixture->fault != NULL)
+    g_free (fault_server_stop (g_steal_pointer (&fixture->fault)));
   g_clear_pointer (&fixture->events, g_ptr_array_unref);
   g_clear_pointer (&fixture->account_id, g_free);
   g_clear_pointer (&fixture->cancel_id, g_free);
@@ -1057,10 +1091,184 @@ test_scheduler_set_password (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_sent, ==, 4);
 }
 
+/* The last "send-progress" of message @id, or NULL. */
+static SignalEvent *
+last_progress (Fixture    *fixture,
+               const char *id)
+{
+  for (guint i = fixture->events->len; i > 0; i--)
+    {
+      SignalEvent *event = g_ptr_array_index (fixture->events, i - 1);
+
+      if (event->kind == EVENT_PROGRESS && g_strcmp0 (event->id, id) == 0)
+        return event;
+    }
+  return NULL;
+}
+
+/* The server breaks the session after some megabytes of a larger
+ * message. On loopback nearly every count comes within a tenth of a
+ * second of the one before, so the throttle holds it back; still the
+ * last count before "send-finished" is what was written, not the count
+ * of an earlier signal. The server read mid_data->after bytes, a whole
+ * number of the sender's blocks, and the sender counts each block once
+ * all of it is written: the count is at least that. */
+static void
+test_scheduler_progress_dropped (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  const MidData *mid_data = data;
+  g_autoptr(SatchelOutboxItem) item = queue_sized (fixture, "dropped", SATCHEL_OUTBOX_QUEUED,
+                                                   0, 4 * mid_data->after);
+  SignalEvent *finished;
+  SignalEvent *progress;
+
+  start_scheduler (fixture);
+  wait_for_flushes (fixture, 1, 60);
+  g_assert_cmpuint (fixture->n_failed, ==, 1);
+
+  finished = assert_send_events (fixture, item, FALSE);
+  g_assert_nonnull (finished->error);
+  progress = last_progress (fixture, satchel_outbox_item_get_id (item));
+  g_assert_nonnull (progress);
+  g_test_message ("Last count %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
+                  progress->sent, progress->total);
+  g_assert_cmpuint (progress->sent, >=, mid_data->after);
+  g_assert_cmpuint (progress->sent, <, progress->total);
+}
+
+typedef struct
+{
+  GDataInputStream *output;
+  const char       *line;
+  int               seen;  /* atomic */
+} EventWatch;
+
+/* Reads the fault server's event lines until @watch's own. */
+static gpointer
+watch_events (gpointer data)
+{
+  EventWatch *watch = data;
+  char *line;
+
+  while ((line = g_data_input_stream_read_line_utf8 (watch->output, NULL, NULL, NULL)) != NULL)
+    {
+      gboolean found = g_str_equal (line, watch->line);
+
+      g_free (line);
+      if (found)
+        {
+          g_atomic_int_set (&watch->seen, TRUE);
+          g_main_context_wakeup (g_main_context_default ());
+          break;
+        }
+    }
+  return NULL;
+}
+
+/* Runs the main loop until the fault server says @line, or fails after
+ * @seconds. */
+static void
+wait_for_fault_event (Fixture    *fixture,
+                      const char *line,
+                      guint       seconds)
+{
+  EventWatch watch = { fixture->fault->output, line, FALSE };
+  gboolean expired = FALSE;
+  guint deadline = g_timeout_add_seconds (seconds, on_deadline, &expired);
+  GThread *thread = g_thread_new ("fault-events", watch_events, &watch);
+
+  while (!g_atomic_int_get (&watch.seen) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (expired)
+    g_error ("The fault server did not say “%s” in %u s", line, seconds);
+  g_source_remove (deadline);
+  g_thread_join (thread);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until no count of message @id has come for
+ * @quiet_seconds (its send is stuck), or fails after @seconds; returns
+ * the last count. */
+static SignalEvent *
+wait_for_stuck_progress (Fixture    *fixture,
+                         const char *id,
+                         guint       quiet_seconds,
+                         guint       seconds)
+{
+  gboolean expired = FALSE;
+  guint deadline = g_timeout_add_seconds (seconds, on_deadline, &expired);
+  guint tick = g_timeout_add (100, on_tick, NULL);
+  SignalEvent *progress;
+
+  for (;;)
+    {
+      progress = last_progress (fixture, id);
+      if (progress != NULL &&
+          g_get_monotonic_time () - progress->time >= quiet_seconds * G_USEC_PER_SEC)
+        break;
+      if (expired)
+        g_error ("The counts of %s did not stop in %u s", id, seconds);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+  g_source_remove (deadline);
+  return progress;
+}
+
+/* The server stops reading (as on a congested link): the sender's
+ * writes fill the socket's buffers, then block. What was written by
+ * then is shown while the send is stuck (at least what the server read,
+ * as above), not the count of the last signal the throttle let through;
+ * and it is the last count: nothing newer waited for the end of the
+ * send. */
+static void
+test_scheduler_progress_stalled (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  const MidData *mid_data = data;
+  g_autoptr(SatchelOutboxItem) item = queue_sized (fixture, "stalled", SATCHEL_OUTBOX_QUEUED,
+                                                   0, 32 * 1024 * 1024);
+  const char *id = satchel_outbox_item_get_id (item);
+  SignalEvent *progress;
+  SignalEvent *finished;
+  guint64 stuck;
+
+  start_scheduler (fixture);
+  wait_for_fault_event (fixture, "EVENT pause-mid-data 1", 60);
+  progress = wait_for_stuck_progress (fixture, id, 2, 30);
+  stuck = progress->sent;
+  g_test_message ("Stuck at %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
+                  stuck, progress->total);
+  g_assert_cmpuint (stuck, >=, mid_data->after);
+  g_assert_cmpuint (stuck, <, progress->total);
+  g_assert_cmpuint (fixture->n_flushes, ==, 0);
+  g_assert_cmpint (((SignalEvent *) g_ptr_array_index (fixture->events,
+                                                       fixture->events->len - 1))->kind,
+                   ==, EVENT_PROGRESS);
+
+  satchel_scheduler_cancel_item (fixture->scheduler, id);
+  wait_for_flushes (fixture, 1, 60);
+  finished = assert_send_events (fixture, item, FALSE);
+  g_assert_error (finished->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (last_progress (fixture, id)->sent, ==, stuck);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* Whole blocks of the sender's (64 KiB), well past the first. */
+  static const MidData dropped = { "drop", 2 * 1024 * 1024 };
+  static const MidData paused = { "pause", 256 * 1024 };
+
   /* Isolated XDG folders have no GSettings schemas, without which GIO's
    * GNOME proxy resolver aborts; loopback needs no proxy. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
@@ -1083,6 +1291,11 @@ main (int   argc,
   ADD ("set-password", test_scheduler_set_password, NULL);
 
 #undef ADD
+
+  g_test_add ("/satchel/scheduler/progress-dropped", Fixture, &dropped,
+              fixture_set_up_fault, test_scheduler_progress_dropped, fixture_tear_down);
+  g_test_add ("/satchel/scheduler/progress-stalled", Fixture, &paused,
+              fixture_set_up_fault, test_scheduler_progress_stalled, fixture_tear_down);
 
   return g_test_run ();
 }

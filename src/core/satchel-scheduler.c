@@ -26,8 +26,21 @@
 #define MAX_SLEEP_SECONDS 600
 
 /* Progress signals are for people: ten a second is smooth enough, and
- * more would keep the main loop busy for nothing. */
+ * more would keep the main loop busy for nothing. A count held back by
+ * this limit goes out when the interval is over, so that a write that
+ * blocks (the server stopped reading) leaves the last count shown, not
+ * an older one. */
 #define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
+
+/* What the worker tells the main context about one message. */
+typedef struct
+{
+  guint    signal;
+  char    *id;
+  guint64  sent;
+  guint64  total;
+  GError  *error;
+} SendEvent;
 
 struct _SatchelScheduler
 {
@@ -52,6 +65,10 @@ struct _SatchelScheduler
   GCancellable    *sending_cancellable; /* its own, chained to the flush's */
   GQueue           events;              /* SendEvent *, for the main context */
   GSource         *events_source;       /* dispatches them there */
+  gint64           progress_time;       /* monotonic µs of the last queued
+                                         * progress; 0 for none yet */
+  SendEvent       *pending_progress;    /* the newest one held back */
+  GSource         *progress_source;     /* queues it when it is time */
 };
 
 G_DEFINE_FINAL_TYPE (SatchelScheduler, satchel_scheduler, G_TYPE_OBJECT)
@@ -86,24 +103,13 @@ typedef struct
   gint64   next_due;
 } FlushJob;
 
-/* What the worker tells the main context about one message. */
-typedef struct
-{
-  guint    signal;
-  char    *id;
-  guint64  sent;
-  guint64  total;
-  GError  *error;
-} SendEvent;
-
 /* The worker's notes on the message it is sending. */
 typedef struct
 {
   SatchelScheduler *self;
   const char       *id;
   gboolean          started;
-  gint64            last_progress;  /* monotonic µs of the last signal */
-  guint64           last_sent;
+  guint64           sent;           /* the last count the sender gave */
   guint64           total;
 } ItemSend;
 
@@ -179,15 +185,12 @@ on_events_ready (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* From the worker: one idle source carries every event queued until it
- * runs, so the main context sees them in order. */
-static void
-queue_event (SatchelScheduler *self,
-             guint             signal,
-             const char       *id,
-             guint64           sent,
-             guint64           total,
-             const GError     *error)
+static SendEvent *
+send_event_new (guint         signal,
+                const char   *id,
+                guint64       sent,
+                guint64       total,
+                const GError *error)
 {
   SendEvent *event = g_new0 (SendEvent, 1);
 
@@ -196,8 +199,16 @@ queue_event (SatchelScheduler *self,
   event->sent = sent;
   event->total = total;
   event->error = error != NULL ? g_error_copy (error) : NULL;
+  return event;
+}
 
-  g_mutex_lock (&self->lock);
+/* Under @lock: @event (transfer full) goes after every event queued
+ * before it. One idle source carries every event queued until it runs,
+ * so the main context sees them in order. */
+static void
+push_event_locked (SatchelScheduler *self,
+                   SendEvent        *event)
+{
   g_queue_push_tail (&self->events, event);
   if (self->events_source == NULL)
     {
@@ -208,7 +219,100 @@ queue_event (SatchelScheduler *self,
       g_source_set_static_name (self->events_source, "[satchel] send progress");
       g_source_attach (self->events_source, self->main_context);
     }
+}
+
+/* From the worker. */
+static void
+queue_event (SatchelScheduler *self,
+             guint             signal,
+             const char       *id,
+             guint64           sent,
+             guint64           total,
+             const GError     *error)
+{
+  SendEvent *event = send_event_new (signal, id, sent, total, error);
+
+  g_mutex_lock (&self->lock);
+  push_event_locked (self, event);
   g_mutex_unlock (&self->lock);
+}
+
+/* On the main context, when the interval after the last progress signal
+ * is over: the count held back since goes out, unless a newer one went
+ * meanwhile or the send ended (which took it and the timeout away). */
+static gboolean
+on_progress_due (gpointer user_data)
+{
+  SatchelScheduler *self = user_data;
+
+  g_mutex_lock (&self->lock);
+  if (self->progress_source == g_main_current_source ())
+    {
+      g_clear_pointer (&self->progress_source, g_source_unref);
+      if (self->pending_progress != NULL)
+        {
+          self->progress_time = g_get_monotonic_time ();
+          push_event_locked (self, g_steal_pointer (&self->pending_progress));
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Under @lock: a count the throttle holds back, to go out @wait_us from
+ * now at the latest (a newer count may replace it meanwhile). */
+static void
+hold_progress_locked (SatchelScheduler *self,
+                      const char       *id,
+                      guint64           sent,
+                      guint64           total,
+                      gint64            wait_us)
+{
+  if (self->pending_progress == NULL)
+    self->pending_progress = send_event_new (SEND_PROGRESS, id, 0, 0, NULL);
+  self->pending_progress->sent = sent;
+  self->pending_progress->total = total;
+
+  if (self->progress_source != NULL)
+    return;
+  self->progress_source = g_timeout_source_new ((guint) ((wait_us + 999) / 1000));
+  g_source_set_priority (self->progress_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->progress_source, on_progress_due,
+                         g_object_ref (self), g_object_unref);
+  g_source_set_static_name (self->progress_source, "[satchel] held-back progress");
+  g_source_attach (self->progress_source, self->main_context);
+}
+
+/* Under @lock: forgets the count held back; returns its timeout
+ * (transfer full, to destroy outside the lock: that drops the
+ * source's reference on us), or NULL. */
+static GSource *
+drop_held_progress_locked (SatchelScheduler *self)
+{
+  g_clear_pointer (&self->pending_progress, send_event_free);
+  return g_steal_pointer (&self->progress_source);
+}
+
+/* The end of a message's progress: the count held back, if any, is
+ * queued now (before "send-finished", which follows it), and the
+ * timeout goes, so that nothing of this message comes after its end.
+ * From the worker, or from dispose. */
+static void
+end_progress (SatchelScheduler *self,
+              gboolean          flush)
+{
+  g_autoptr(GSource) source = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (flush && self->pending_progress != NULL)
+    push_event_locked (self, g_steal_pointer (&self->pending_progress));
+  source = drop_held_progress_locked (self);
+  self->progress_time = 0;
+  g_mutex_unlock (&self->lock);
+
+  if (source != NULL)
+    g_source_destroy (source);
 }
 
 /* The network is back: what waits for a retry is tried now. Held
@@ -348,17 +452,30 @@ on_item_progress (guint64  sent,
                   gpointer user_data)
 {
   ItemSend *send = user_data;
+  SatchelScheduler *self = send->self;
+  g_autoptr(GSource) source = NULL;
   gint64 now = g_get_monotonic_time ();
+  gint64 wait_us;
 
   announce_start (send);
+  send->sent = sent;
   send->total = total;
-  if (sent != total && send->last_progress != 0 &&
-      now - send->last_progress < PROGRESS_INTERVAL_US)
-    return;
 
-  send->last_progress = now;
-  send->last_sent = sent;
-  queue_event (send->self, SEND_PROGRESS, send->id, sent, total, NULL);
+  g_mutex_lock (&self->lock);
+  wait_us = self->progress_time + PROGRESS_INTERVAL_US - now;
+  if (sent != total && self->progress_time != 0 && wait_us > 0)
+    hold_progress_locked (self, send->id, sent, total, wait_us);
+  else
+    {
+      /* This count replaces the one held back. */
+      source = drop_held_progress_locked (self);
+      self->progress_time = now;
+      push_event_locked (self, send_event_new (SEND_PROGRESS, send->id, sent, total, NULL));
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (source != NULL)
+    g_source_destroy (source);
 }
 
 static void
@@ -435,6 +552,7 @@ send_item (SatchelScheduler  *self,
   g_clear_pointer (&self->sending_id, g_free);
   g_clear_object (&self->sending_cancellable);
   g_mutex_unlock (&self->lock);
+  end_progress (self, TRUE);
 
   /* Another process is sending it, or it was not due after all. */
   if (!ok && !send.started &&
@@ -442,7 +560,7 @@ send_item (SatchelScheduler  *self,
     return;
 
   announce_start (&send);
-  if (ok && send.total > 0 && send.last_sent != send.total)
+  if (ok && send.total > 0 && send.sent != send.total)
     queue_event (self, SEND_PROGRESS, send.id, send.total, send.total, NULL);
   queue_event (self, SEND_FINISHED, send.id, 0, 0, error);
 
@@ -626,6 +744,7 @@ satchel_scheduler_dispose (GObject *object)
   SatchelScheduler *self = SATCHEL_SCHEDULER (object);
 
   satchel_scheduler_stop (self);
+  end_progress (self, FALSE);
   g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (satchel_scheduler_parent_class)->dispose (object);
