@@ -145,91 +145,62 @@ press (SatchelAttachConsent *consent,
   return answer;
 }
 
+/* What a link asked for, and what the dialog must make of it. */
+typedef struct
+{
+  Request     request;
+  const char *heading;
+  const char *body;      /* a part of the text */
+  const char *attach;    /* the Attach button, or NULL: none */
+  const char *cancel;
+  guint       press;     /* which button the test presses */
+  const char *answer;    /* the response that gives */
+} Case;
+
 /* Files that may go: the question, the files, and a button that says
  * how many it attaches. */
-static void
-test_attach_consent_allowed (void)
-{
-  const Request request = {
+static const Case allowed = {
+  {
     { "/home/alice/Documents/report.txt", "/home/alice/Documents/Q3 figures.ods", NULL },
     { NULL },
     { NULL },
-  };
-  SatchelAttachConsent *consent;
-  AdwMessageDialog *dialog;
-  g_autoptr(GPtrArray) buttons = NULL;
-  g_autofree char *answer = NULL;
-
-  if (!gui_test_have_display ())
-    return;
-
-  consent = show (&request);
-  dialog = ADW_MESSAGE_DIALOG (consent);
-  assert_lists (consent, &request);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Attach Files from a Link?");
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (consent)), ==, "Attach Files from a Link?");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "steal files"));
-  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
-  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
-  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "cancel"), ==, "_Don’t Attach");
-  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "attach"), ==,
-                   "_Attach 2 Files");
-  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "attach"), ==,
-                   ADW_RESPONSE_DESTRUCTIVE);
-
-  buttons = mapped_buttons (consent);
-  g_assert_cmpuint (buttons->len, ==, 2);
-  answer = press (consent, buttons->pdata[1]);
-  g_assert_cmpstr (answer, ==, "attach");
-}
+  },
+  "Attach Files from a Link?", "steal files", "_Attach 2 Files", "_Don’t Attach",
+  1, "attach",
+};
 
 /* Some files may go and some are refused: two lists, each refused
  * file with its reason, and the button counts only the files that go. */
-static void
-test_attach_consent_mixed (void)
-{
-  const Request request = {
+static const Case mixed = {
+  {
     { "/home/alice/Documents/report.txt", NULL },
     { "/home/alice/.ssh/id_rsa", "/proc/self/environ", NULL },
     { "“/home/alice/.ssh/id_rsa” is a hidden file or is in a hidden folder.",
       "“/proc/self/environ” describes the running system and is not a document.",
       NULL },
-  };
-  SatchelAttachConsent *consent;
-  AdwMessageDialog *dialog;
-  g_autoptr(GPtrArray) buttons = NULL;
-  g_autofree char *answer = NULL;
-
-  if (!gui_test_have_display ())
-    return;
-
-  consent = show (&request);
-  dialog = ADW_MESSAGE_DIALOG (consent);
-  assert_lists (consent, &request);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Attach Files from a Link?");
-  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
-  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "cancel"), ==, "_Don’t Attach");
-  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "attach"), ==,
-                   "_Attach 1 File");
-
-  buttons = mapped_buttons (consent);
-  g_assert_cmpuint (buttons->len, ==, 2);
-  answer = press (consent, buttons->pdata[0]);
-  g_assert_cmpstr (answer, ==, "cancel");
-}
+  },
+  "Attach Files from a Link?", "steal files", "_Attach 1 File", "_Don’t Attach",
+  0, "cancel",
+};
 
 /* Every file refused: nothing to agree to. It says so, lists each file
  * with its reason, and has one button, OK. */
-static void
-test_attach_consent_all_refused (void)
-{
-  const Request request = {
+static const Case all_refused = {
+  {
     { NULL },
     { "/home/alice/.ssh/id_rsa", "/home/alice/Documents", NULL },
     { "“/home/alice/.ssh/id_rsa” is a hidden file or is in a hidden folder.",
       "“/home/alice/Documents” is a folder. Only files can be attached.",
       NULL },
-  };
+  },
+  "Files Not Attached", "opens without them", NULL, "_OK",
+  0, "cancel",
+};
+
+static void
+test_attach_consent (gconstpointer data)
+{
+  const Case *c = data;
   SatchelAttachConsent *consent;
   AdwMessageDialog *dialog;
   g_autoptr(GPtrArray) buttons = NULL;
@@ -238,21 +209,35 @@ test_attach_consent_all_refused (void)
   if (!gui_test_have_display ())
     return;
 
-  consent = show (&request);
+  consent = show (&c->request);
   dialog = ADW_MESSAGE_DIALOG (consent);
-  assert_lists (consent, &request);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Files Not Attached");
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (consent)), ==, "Files Not Attached");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "opens without them"));
-  g_assert_false (adw_message_dialog_has_response (dialog, "attach"));
-  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "cancel"), ==, "_OK");
+  assert_lists (consent, &c->request);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, c->heading);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (consent)), ==, c->heading);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), c->body));
+  /* Enter, Escape and closing the window attach nothing. */
   g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "cancel");
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "cancel"), ==, c->cancel);
 
   buttons = mapped_buttons (consent);
-  g_assert_cmpuint (buttons->len, ==, 1);
-  g_assert_cmpstr (gtk_button_get_label (buttons->pdata[0]), ==, "_OK");
-  answer = press (consent, buttons->pdata[0]);
-  g_assert_cmpstr (answer, ==, "cancel");
+  if (c->attach != NULL)
+    {
+      g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "attach"), ==, c->attach);
+      g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "attach"), ==,
+                       ADW_RESPONSE_DESTRUCTIVE);
+      g_assert_cmpuint (buttons->len, ==, 2);
+      g_assert_cmpstr (gtk_button_get_label (buttons->pdata[1]), ==, c->attach);
+    }
+  else
+    {
+      g_assert_false (adw_message_dialog_has_response (dialog, "attach"));
+      g_assert_cmpuint (buttons->len, ==, 1);
+    }
+  g_assert_cmpstr (gtk_button_get_label (buttons->pdata[0]), ==, c->cancel);
+
+  answer = press (consent, buttons->pdata[c->press]);
+  g_assert_cmpstr (answer, ==, c->answer);
 }
 
 int
@@ -268,9 +253,10 @@ main (int   argc,
       adw_init ();
     }
 
-  g_test_add_func ("/satchel/gui/attach-consent/allowed", test_attach_consent_allowed);
-  g_test_add_func ("/satchel/gui/attach-consent/mixed", test_attach_consent_mixed);
-  g_test_add_func ("/satchel/gui/attach-consent/all-refused", test_attach_consent_all_refused);
+  g_test_add_data_func ("/satchel/gui/attach-consent/allowed", &allowed, test_attach_consent);
+  g_test_add_data_func ("/satchel/gui/attach-consent/mixed", &mixed, test_attach_consent);
+  g_test_add_data_func ("/satchel/gui/attach-consent/all-refused", &all_refused,
+                        test_attach_consent);
 
   return g_test_run ();
 }

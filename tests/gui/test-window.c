@@ -655,14 +655,26 @@ set_mail_reader (gboolean installed)
   gui_test_wait_for (default_reader_is, installed ? READER_ID : NULL, 30);
 }
 
-/* Activates the row of the sent list that shows @subject. */
-static void
-open_sent (SatchelWindow *window,
-           const char    *subject)
+/* A window showing the sent message @name, with @subject, and the row
+ * of that message activated; with a mail reader when @reader. Sets
+ * @path to the message's file. */
+static SatchelWindow *
+open_sent (gboolean     reader,
+           const char  *name,
+           const char  *subject,
+           char       **path)
 {
+  g_autofree char *dir = satchel_paths_sent_dir ();
+  SatchelWindow *window;
   GtkLabel *label;
   GtkWidget *row;
 
+  reset (TRUE);
+  set_mail_reader (reader);
+  write_sent (name, subject);
+  *path = g_build_filename (dir, name, NULL);
+
+  window = open_window ();
   satchel_window_set_page (window, "sent");
   gui_test_spin (100);
   label = gui_test_find_label (GTK_WIDGET (window), subject);
@@ -670,6 +682,8 @@ open_sent (SatchelWindow *window,
   row = gtk_widget_get_ancestor (GTK_WIDGET (label), GTK_TYPE_LIST_BOX_ROW);
   g_assert_nonnull (row);
   g_assert_true (gtk_widget_activate (row));
+
+  return window;
 }
 
 static gboolean
@@ -682,8 +696,7 @@ file_exists (gpointer path)
 static void
 test_window_open_sent (void)
 {
-  g_autofree char *dir = satchel_paths_sent_dir ();
-  g_autofree char *sent = g_build_filename (dir, "20261102T090000-open.eml", NULL);
+  g_autofree char *sent = NULL;
   g_autofree char *record = reader_record ();
   g_autofree char *args = NULL;
   g_autofree char *wanted = NULL;
@@ -693,12 +706,7 @@ test_window_open_sent (void)
 
   if (!gui_test_have_display ())
     return;
-  reset (TRUE);
-  set_mail_reader (TRUE);
-  write_sent ("20261102T090000-open.eml", "Minutes to open");
-
-  window = open_window ();
-  open_sent (window, "Minutes to open");
+  window = open_sent (TRUE, "20261102T090000-open.eml", "Minutes to open", &sent);
   gui_test_wait_for (file_exists, record, 30);
 
   /* One argument: a file that holds that message. */
@@ -723,8 +731,7 @@ test_window_open_sent (void)
 static void
 test_window_open_sent_no_reader (void)
 {
-  g_autofree char *dir = satchel_paths_sent_dir ();
-  g_autofree char *sent = g_build_filename (dir, "20261102T090000-noreader.eml", NULL);
+  g_autofree char *sent = NULL;
   g_autofree char *record = reader_record ();
   SatchelWindow *window;
   AdwMessageDialog *dialog;
@@ -732,12 +739,7 @@ test_window_open_sent_no_reader (void)
 
   if (!gui_test_have_display ())
     return;
-  reset (TRUE);
-  set_mail_reader (FALSE);
-  write_sent ("20261102T090000-noreader.eml", "Minutes nobody opens");
-
-  window = open_window ();
-  open_sent (window, "Minutes nobody opens");
+  window = open_sent (FALSE, "20261102T090000-noreader.eml", "Minutes nobody opens", &sent);
   dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (GTK_WINDOW (window),
                                                          ADW_TYPE_MESSAGE_DIALOG));
   body = adw_message_dialog_get_body (dialog);
