@@ -1106,13 +1106,26 @@ last_progress (Fixture    *fixture,
   return NULL;
 }
 
+/* @progress counts what was written before the server's fault, not
+ * less: the server read @mid_data->after bytes, a whole number of the
+ * sender's blocks, and the sender counts each block once all of it is
+ * written. Nor all: the fault came before the end. */
+static void
+assert_count_written (SignalEvent   *progress,
+                      const MidData *mid_data)
+{
+  g_assert_nonnull (progress);
+  g_test_message ("Last count %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
+                  progress->sent, progress->total);
+  g_assert_cmpuint (progress->sent, >=, mid_data->after);
+  g_assert_cmpuint (progress->sent, <, progress->total);
+}
+
 /* The server breaks the session after some megabytes of a larger
  * message. On loopback nearly every count comes within a tenth of a
  * second of the one before, so the throttle holds it back; still the
  * last count before "send-finished" is what was written, not the count
- * of an earlier signal. The server read mid_data->after bytes, a whole
- * number of the sender's blocks, and the sender counts each block once
- * all of it is written: the count is at least that. */
+ * of an earlier signal. */
 static void
 test_scheduler_progress_dropped (Fixture       *fixture,
                                  gconstpointer  data)
@@ -1121,7 +1134,6 @@ test_scheduler_progress_dropped (Fixture       *fixture,
   g_autoptr(SatchelOutboxItem) item = queue_sized (fixture, "dropped", SATCHEL_OUTBOX_QUEUED,
                                                    0, 4 * mid_data->after);
   SignalEvent *finished;
-  SignalEvent *progress;
 
   start_scheduler (fixture);
   wait_for_flushes (fixture, 1, 60);
@@ -1129,12 +1141,7 @@ test_scheduler_progress_dropped (Fixture       *fixture,
 
   finished = assert_send_events (fixture, item, FALSE);
   g_assert_nonnull (finished->error);
-  progress = last_progress (fixture, satchel_outbox_item_get_id (item));
-  g_assert_nonnull (progress);
-  g_test_message ("Last count %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
-                  progress->sent, progress->total);
-  g_assert_cmpuint (progress->sent, >=, mid_data->after);
-  g_assert_cmpuint (progress->sent, <, progress->total);
+  assert_count_written (last_progress (fixture, satchel_outbox_item_get_id (item)), mid_data);
 }
 
 typedef struct
@@ -1244,11 +1251,8 @@ test_scheduler_progress_stalled (Fixture       *fixture,
   start_scheduler (fixture);
   wait_for_fault_event (fixture, "EVENT pause-mid-data 1", 60);
   progress = wait_for_stuck_progress (fixture, id, 2, 30);
+  assert_count_written (progress, mid_data);
   stuck = progress->sent;
-  g_test_message ("Stuck at %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT,
-                  stuck, progress->total);
-  g_assert_cmpuint (stuck, >=, mid_data->after);
-  g_assert_cmpuint (stuck, <, progress->total);
   g_assert_cmpuint (fixture->n_flushes, ==, 0);
   g_assert_cmpint (((SignalEvent *) g_ptr_array_index (fixture->events,
                                                        fixture->events->len - 1))->kind,
