@@ -570,7 +570,7 @@ satchel_recipient_entry_init (SatchelRecipientEntry *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_menu_append (menu, _("_Add to Address Book"), "recipient.add-to-address-book");
+  g_menu_append (menu, _("Add to Address _Book"), "recipient.add-to-address-book");
   gtk_entry_set_extra_menu (self->entry, G_MENU_MODEL (menu));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "recipient.add-to-address-book", FALSE);
 
