@@ -26,6 +26,7 @@
 #include "satchel-scheduler.h"
 #include "satchel-secret.h"
 #include "satchel-sent.h"
+#include "satchel-tooltips.h"
 #include "satchel-window.h"
 
 /* A held message that has not left this long after its undo time no
@@ -1277,6 +1278,7 @@ satchel_application_startup (GApplication *app)
   G_APPLICATION_CLASS (satchel_application_parent_class)->startup (app);
 
   satchel_mime_init ();
+  satchel_tooltips_init ();
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
