@@ -118,7 +118,6 @@ static gboolean
 measure_spare_idle (gpointer user_data)
 {
   SatchelApplication *self = user_data;
-
   int width, height;
 
   self->spare_id = 0;
