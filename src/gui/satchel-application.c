@@ -151,7 +151,8 @@ on_compose_painted (GdkFrameClock      *clock,
                     SatchelApplication *self)
 {
   g_signal_handlers_disconnect_by_func (clock, on_compose_painted, self);
-  if (self->spare_id == 0 && self->spare_window == NULL)
+  /* build_spare_idle() checks whether one is still needed. */
+  if (self->spare_id == 0)
     self->spare_id = g_idle_add_full (G_PRIORITY_LOW, build_spare_idle, self, NULL);
 }
 
@@ -160,9 +161,8 @@ on_compose_mapped (GtkWidget          *window,
                    SatchelApplication *self)
 {
   g_signal_handlers_disconnect_by_func (window, on_compose_mapped, self);
-  if (find_main_window (self) == NULL && self->spare_window == NULL)
-    g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
-                             G_CALLBACK (on_compose_painted), self, 0);
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (on_compose_painted), self, 0);
 }
 
 static void
