@@ -25,7 +25,9 @@
 #include "satchel-resources.h"
 #include "satchel-scheduler.h"
 #include "satchel-secret.h"
+#include "satchel-send-window.h"
 #include "satchel-sent.h"
+#include "satchel-time-format.h"
 #include "satchel-tooltips.h"
 #include "satchel-window.h"
 
@@ -49,6 +51,7 @@ typedef struct
   gint64              held_until;
   gboolean            holding;     /* keeps the application alive */
   AdwToast           *toast;       /* (weak) the Undo notice */
+  SatchelSendWindow  *send_window; /* (weak) its own window, or NULL */
   guint               countdown_id;
   guint               release_id;
 } Pending;
@@ -73,8 +76,6 @@ struct _SatchelApplication
   AdwMessageDialog  *quit_dialog;
   gboolean           quitting;         /* the user chose to quit */
   gboolean           shut_down;
-  SatchelWindow     *spare_window;     /* built ahead, not yet in the application */
-  guint              spare_id;
 };
 
 G_DEFINE_FINAL_TYPE (SatchelApplication, satchel_application, ADW_TYPE_APPLICATION)
@@ -98,82 +99,8 @@ ensure_main_window (SatchelApplication *self)
 
   if (window != NULL)
     return window;
-  if (self->spare_window == NULL)
-    return satchel_window_new (self);
 
-  window = g_steal_pointer (&self->spare_window);
-  gtk_window_set_application (GTK_WINDOW (window), GTK_APPLICATION (self));
-  g_object_unref (window);  /* GTK keeps its toplevels */
-  return window;
-}
-
-/* A compose window opened by itself (a mailto: link, `satchel
- * --compose`) usually ends with the main window coming up, for the Undo
- * notice and the progress: built then, it would stop the main loop for
- * some 50 ms while a big message is being queued. So it is built
- * beforehand, once the compose window is on screen and the loop idle;
- * and realized (its X window made) and measured at its default size in
- * a second step, so that showing it is mostly mapping and drawing. */
-static gboolean
-measure_spare_idle (gpointer user_data)
-{
-  SatchelApplication *self = user_data;
-  int width, height;
-
-  self->spare_id = 0;
-  if (self->spare_window == NULL)
-    return G_SOURCE_REMOVE;
-  gtk_widget_realize (GTK_WIDGET (self->spare_window));
-  gtk_window_get_default_size (GTK_WINDOW (self->spare_window), &width, &height);
-  gtk_widget_measure (GTK_WIDGET (self->spare_window), GTK_ORIENTATION_HORIZONTAL, -1,
-                      NULL, NULL, NULL, NULL);
-  gtk_widget_measure (GTK_WIDGET (self->spare_window), GTK_ORIENTATION_VERTICAL, width,
-                      NULL, NULL, NULL, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-build_spare_idle (gpointer user_data)
-{
-  SatchelApplication *self = user_data;
-
-  self->spare_id = 0;
-  if (self->shut_down || self->spare_window != NULL || find_main_window (self) != NULL)
-    return G_SOURCE_REMOVE;
-
-  self->spare_window = g_object_ref (satchel_window_new_unattached (self));
-  self->spare_id = g_idle_add_full (G_PRIORITY_LOW, measure_spare_idle, self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_compose_painted (GdkFrameClock      *clock,
-                    SatchelApplication *self)
-{
-  g_signal_handlers_disconnect_by_func (clock, on_compose_painted, self);
-  /* build_spare_idle() checks whether one is still needed. */
-  if (self->spare_id == 0)
-    self->spare_id = g_idle_add_full (G_PRIORITY_LOW, build_spare_idle, self, NULL);
-}
-
-static void
-on_compose_mapped (GtkWidget          *window,
-                   SatchelApplication *self)
-{
-  g_signal_handlers_disconnect_by_func (window, on_compose_mapped, self);
-  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
-                           G_CALLBACK (on_compose_painted), self, 0);
-}
-
-static void
-destroy_spare_window (SatchelApplication *self)
-{
-  g_clear_handle_id (&self->spare_id, g_source_remove);
-  if (self->spare_window != NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (self->spare_window));
-      g_clear_object (&self->spare_window);
-    }
+  return satchel_window_new (self);
 }
 
 /* Results are shown in a window when the user is looking at one, else
@@ -353,11 +280,27 @@ end_undo_notice (Pending *pending)
     }
 }
 
+/* TRUE when the message had its own window (the user was watching it
+ * there), now closed. */
+static gboolean
+close_send_window (Pending *pending)
+{
+  SatchelSendWindow *window = pending->send_window;
+
+  if (window == NULL)
+    return FALSE;
+  g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &pending->send_window);
+  pending->send_window = NULL;
+  gtk_window_destroy (GTK_WINDOW (window));
+  return TRUE;
+}
+
 static void
 pending_free (gpointer data)
 {
   Pending *pending = data;
 
+  close_send_window (pending);
   end_undo_notice (pending);
   stop_holding (pending);
   g_free (pending->outbox_id);
@@ -407,23 +350,10 @@ now_seconds (void)
 static void
 update_countdown (Pending *pending)
 {
-  gint64 left = pending->held_until - now_seconds ();
-  g_autofree char *title = NULL;
+  g_autofree char *title = satchel_format_sending_in (pending->held_until - now_seconds ());
 
-  if (pending->toast == NULL)
-    return;
-
-  if (left > 0)
-    /* Translators: %u is a number of seconds; Undo is the toast's button. */
-    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "Sending in %u second…",
-                                          "Sending in %u seconds…",
-                                          (gulong) left),
-                             (guint) left);
-  else
-    title = g_strdup (_("Sending…"));
-
-  adw_toast_set_title (pending->toast, title);
+  if (pending->toast != NULL)
+    adw_toast_set_title (pending->toast, title);
 }
 
 static gboolean
@@ -445,8 +375,17 @@ static void
 show_undo_notice (SatchelApplication *self,
                   Pending            *pending)
 {
-  AdwToast *toast = adw_toast_new ("");
+  AdwToast *toast;
   gint64 left = pending->held_until - now_seconds ();
+
+  g_free (self->last_queued);
+  self->last_queued = g_strdup (pending->outbox_id);
+
+  /* Its own window counts down and has Undo. */
+  if (pending->send_window != NULL)
+    return;
+
+  toast = adw_toast_new ("");
 
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "app.undo-send");
@@ -458,9 +397,6 @@ show_undo_notice (SatchelApplication *self,
   g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &pending->toast);
   update_countdown (pending);
   pending->countdown_id = g_timeout_add_seconds (1, on_countdown, pending);
-
-  g_free (self->last_queued);
-  self->last_queued = g_strdup (pending->outbox_id);
 
   satchel_window_add_toast (ensure_main_window (self), toast);
 }
@@ -530,6 +466,7 @@ on_send_finished (SatchelScheduler   *scheduler,
   g_autofree char *note_id = notification_id (outbox_id);
   g_autofree char *subject = NULL;
   gboolean cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  gboolean watched = FALSE;
   SatchelWindow *window;
 
   g_hash_table_steal_extended (self->subjects, outbox_id, NULL, (gpointer *) &subject);
@@ -568,8 +505,24 @@ on_send_finished (SatchelScheduler   *scheduler,
    * is no reason to keep the application alive. */
   if (pending != NULL)
     {
+      watched = close_send_window (pending);
       end_undo_notice (pending);
       stop_holding (pending);
+    }
+  /* The user was watching it in its own window: the main window takes
+   * over, on the Outbox, where the message now is. */
+  if (watched)
+    {
+      window = ensure_main_window (self);
+      satchel_window_set_page (window, "outbox");
+      gtk_window_present (GTK_WINDOW (window));
+      if (cancelled)
+        {
+          AdwToast *toast = adw_toast_new (_("Sending cancelled. The message stays in the Outbox."));
+
+          adw_toast_set_timeout (toast, 6);
+          satchel_window_add_toast (window, toast);
+        }
     }
   if (cancelled)
     return;
@@ -586,7 +539,7 @@ on_send_finished (SatchelScheduler   *scheduler,
   else
     g_hash_table_remove (self->password_errors, outbox_id);
 
-  window = main_window_for_results (self);
+  window = watched ? find_main_window (self) : main_window_for_results (self);
   if (window == NULL)
     notify_result (self, outbox_id, subject, error);
 
@@ -1324,7 +1277,6 @@ satchel_application_shutdown (GApplication *app)
   guint deadline;
 
   self->shut_down = TRUE;
-  destroy_spare_window (self);
 
   /* A send in progress is cancelled, which leaves its message queued;
    * give the worker a moment to record that rather than die mid-write
@@ -1358,10 +1310,6 @@ satchel_application_window_added (GtkApplication *app,
 
   /* A new window after quitting: the user is back. */
   self->quitting = FALSE;
-
-  if (SATCHEL_IS_COMPOSE_WINDOW (window) && find_main_window (self) == NULL)
-    g_signal_connect_object (window, "map", G_CALLBACK (on_compose_mapped), self,
-                             G_CONNECT_AFTER);
 }
 
 static void
@@ -1628,14 +1576,32 @@ satchel_application_message_queued (SatchelApplication *self,
   pending = add_pending (self, outbox_id, draft_id);
   save_queued_drafts (self);
 
-  window = ensure_main_window (self);
-  /* Newly on screen, it shows where the message is: its progress, and
-   * Cancel. One the user was looking at stays where it was. */
-  if (!gtk_widget_get_mapped (GTK_WIDGET (window)))
-    satchel_window_set_page (window, "outbox");
-  gtk_window_present (GTK_WINDOW (window));
-
   item = satchel_outbox_lookup (satchel_context_get_outbox (self->context), outbox_id, &error);
+  window = find_main_window (self);
+  if (window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)))
+    {
+      /* The user came from the main window: the Undo notice and the
+       * progress are there. */
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  else if (item != NULL)
+    {
+      /* The compose window was on screen by itself (a mailto: link):
+       * the message gets a small window of its own rather than the
+       * main window, which would also stop the main loop for some
+       * 50 ms to show up in the middle of a big send. */
+      pending->send_window = satchel_send_window_new (self, item);
+      g_object_add_weak_pointer (G_OBJECT (pending->send_window),
+                                 (gpointer *) &pending->send_window);
+      gtk_window_present (GTK_WINDOW (pending->send_window));
+    }
+  else
+    {
+      window = ensure_main_window (self);
+      satchel_window_set_page (window, "outbox");
+      gtk_window_present (GTK_WINDOW (window));
+    }
+
   if (item == NULL)
     g_message ("The queued message %s is not in the outbox: %s", outbox_id, error->message);
   else if (satchel_outbox_item_get_state (item) == SATCHEL_OUTBOX_HELD &&

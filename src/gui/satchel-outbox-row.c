@@ -122,21 +122,14 @@ update (SatchelOutboxRow *self)
 {
   SatchelOutboxItem *item = self->item;
   SatchelOutboxState state = satchel_outbox_item_get_state (item);
-  const char *subject = satchel_outbox_item_get_subject (item);
   const char *last_error = satchel_outbox_item_get_last_error (item);
-  const char * const *recipients = satchel_outbox_item_get_recipients (item);
-  g_autofree char *joined = NULL;
-  g_autofree char *to = NULL;
+  g_autofree char *shown_subject = satchel_outbox_row_format_subject (item);
+  g_autofree char *to = satchel_outbox_row_format_recipients (item);
   g_autofree char *status = NULL;
   gboolean has_error = last_error != NULL && *last_error != '\0';
   gboolean sending = self->sending || state == SATCHEL_OUTBOX_SENDING;
 
-  gtk_label_set_text (self->subject_label,
-                      subject != NULL && *subject != '\0' ? subject : _("(No subject)"));
-
-  joined = recipients != NULL ? g_strjoinv (", ", (char **) recipients) : g_strdup ("");
-  /* Translators: %s is a list of addresses. */
-  to = g_strdup_printf (_("To %s"), joined);
+  gtk_label_set_text (self->subject_label, shown_subject);
   gtk_label_set_text (self->recipients_label, to);
 
   status = sending ? g_strdup (_("Sending…")) : describe_state (item);
@@ -294,6 +287,25 @@ satchel_outbox_row_set_needs_password (SatchelOutboxRow *self,
 
   self->needs_password = needs;
   update (self);
+}
+
+char *
+satchel_outbox_row_format_subject (SatchelOutboxItem *item)
+{
+  const char *subject = satchel_outbox_item_get_subject (item);
+
+  return g_strdup (subject != NULL && *subject != '\0' ? subject : _("(No subject)"));
+}
+
+char *
+satchel_outbox_row_format_recipients (SatchelOutboxItem *item)
+{
+  const char * const *recipients = satchel_outbox_item_get_recipients (item);
+  g_autofree char *joined = NULL;
+
+  joined = recipients != NULL ? g_strjoinv (", ", (char **) recipients) : g_strdup ("");
+  /* Translators: %s is a list of addresses. */
+  return g_strdup_printf (_("To %s"), joined);
 }
 
 char *

@@ -38,6 +38,11 @@ void               satchel_outbox_row_set_progress (SatchelOutboxRow  *self,
 void               satchel_outbox_row_set_needs_password (SatchelOutboxRow *self,
                                                           gboolean          needs);
 
+/* @item's subject, or "(No subject)"; and "To " its recipients, as the
+ * row shows them. (transfer full) */
+char              *satchel_outbox_row_format_subject    (SatchelOutboxItem *item);
+char              *satchel_outbox_row_format_recipients (SatchelOutboxItem *item);
+
 /* "3.2 MB of 12.0 MB (26 %)", as the row shows it. (transfer full) */
 char              *satchel_outbox_row_format_progress (guint64 sent,
                                                        guint64 total);

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "satchel-time-format.h"
 
 char *
@@ -31,4 +33,19 @@ satchel_format_time (gint64 unix_seconds)
 
   /* %x: the locale's own way to write a date (2026/11/23 in Chinese). */
   return g_date_time_format (when, "%x %H:%M");
+}
+
+char *
+satchel_format_sending_in (gint64 seconds_left)
+{
+  if (seconds_left <= 0)
+    return g_strdup (_("Sending…"));
+
+  /* Translators: %u is a number of seconds; Undo, beside it, can still
+   * stop the message until then. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Sending in %u second…",
+                                       "Sending in %u seconds…",
+                                       (gulong) seconds_left),
+                          (guint) seconds_left);
 }

@@ -16,4 +16,8 @@ G_BEGIN_DECLS
  * 0 gives "". (transfer full) */
 char *satchel_format_time (gint64 unix_seconds);
 
+/* The Undo notice's countdown: "Sending in 8 seconds…" while
+ * @seconds_left is above 0, then "Sending…". (transfer full) */
+char *satchel_format_sending_in (gint64 seconds_left);
+
 G_END_DECLS

@@ -976,22 +976,13 @@ satchel_window_init (SatchelWindow *self)
 SatchelWindow *
 satchel_window_new (SatchelApplication *application)
 {
-  SatchelWindow *self = satchel_window_new_unattached (application);
-
-  gtk_window_set_application (GTK_WINDOW (self), GTK_APPLICATION (application));
-  return self;
-}
-
-SatchelWindow *
-satchel_window_new_unattached (SatchelApplication *application)
-{
   SatchelWindow *self;
   SatchelScheduler *scheduler;
   SatchelContext *context;
 
   g_return_val_if_fail (SATCHEL_IS_APPLICATION (application), NULL);
 
-  self = g_object_new (SATCHEL_TYPE_WINDOW, NULL);
+  self = g_object_new (SATCHEL_TYPE_WINDOW, "application", application, NULL);
   self->app = g_object_ref (application);
 
   context = satchel_application_get_context (application);

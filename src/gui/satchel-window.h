@@ -22,10 +22,6 @@ G_DECLARE_FINAL_TYPE (SatchelWindow, satchel_window, SATCHEL, WINDOW, AdwApplica
  * Message" button, and on the first run the way into account setup.
  * Main thread only. */
 SatchelWindow *satchel_window_new       (SatchelApplication *application);
-/* The same window, built (its lists loading) but not yet added to
- * @application: it does not keep the application running, and
- * gtk_window_set_application() makes it the main window. */
-SatchelWindow *satchel_window_new_unattached (SatchelApplication *application);
 
 /* Shows @toast (the window takes its reference) over the lists. */
 void           satchel_window_add_toast (SatchelWindow      *self,

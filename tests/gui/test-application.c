@@ -22,6 +22,7 @@
 #include "satchel-password-dialog.h"
 #include "satchel-paths.h"
 #include "satchel-secret.h"
+#include "satchel-send-window.h"
 #include "satchel-sent.h"
 #include "satchel-window.h"
 
@@ -201,46 +202,6 @@ step_undo (SatchelApplication *app,
   g_assert_null (strstr (queued, handed->outbox_id));
 
   satchel_application_request_quit (app);
-}
-
-/* Sent from a compose window opened by itself: the main window comes
- * up (built ahead, while the compose window was open) on the Outbox,
- * where the message is. */
-static void
-step_outbox_page (SatchelApplication *app,
-                  gpointer            data)
-{
-  Handed *handed = data;
-  GtkWindow *window;
-
-  g_assert_nonnull (find_compose (app));
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
-    g_assert_false (SATCHEL_IS_WINDOW (l->data));
-  /* Time for the main window to be built ahead, at idle. */
-  gui_test_spin (500);
-
-  satchel_application_message_queued (app, handed->outbox_id, handed->draft_id);
-  window = satchel_application_get_main_window (app);
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  g_assert_cmpstr (satchel_window_get_page (SATCHEL_WINDOW (window)), ==, "outbox");
-
-  g_action_group_activate_action (G_ACTION_GROUP (app), "undo-send",
-                                  g_variant_new_string (handed->outbox_id));
-  satchel_application_request_quit (app);
-}
-
-static void
-test_application_outbox_page (void)
-{
-  g_auto(Handed) handed = { 0 };
-  const char *argv[] = { "satchel", "--compose", NULL };
-
-  if (!gui_test_have_display ())
-    return;
-  reset (closed_port);
-  hand_over (&handed, "Where is it", 60);
-
-  g_assert_cmpint (run_app (argv, step_outbox_page, &handed), ==, 0);
 }
 
 static void
@@ -592,6 +553,308 @@ test_application_progress_cancel (void)
   watch.id = (char *) satchel_outbox_item_get_id (item);
   g_assert_cmpint (run_app (NULL, step_progress_cancel, &watch), ==, 0);
   g_clear_error (&watch.error);
+}
+
+/* Sent from a compose window on screen by itself (a mailto: link) ------- */
+
+static SatchelSendWindow *
+find_send_window (SatchelApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SATCHEL_IS_SEND_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static gboolean
+have_main_window (SatchelApplication *app)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SATCHEL_IS_WINDOW (l->data))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The mapped button under @window labelled @label, or NULL. */
+static GtkWidget *
+find_button (GtkWindow  *window,
+             const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  gui_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0 &&
+        gtk_widget_get_mapped (buttons->pdata[i]))
+      return buttons->pdata[i];
+
+  return NULL;
+}
+
+/* The message gets a small window of its own, not the main window: the
+ * countdown and Undo (Ctrl+Z), which brings the compose window back. */
+static void
+step_send_window_undo (SatchelApplication *app,
+                       gpointer            data)
+{
+  Handed *handed = data;
+  SatchelSendWindow *window;
+  SatchelComposeWindow *compose;
+  GtkLabel *countdown;
+  g_autoptr(SatchelOutboxItem) gone = NULL;
+
+  g_assert_nonnull (find_compose (app));
+  gtk_window_destroy (GTK_WINDOW (find_compose (app)));
+  satchel_application_message_queued (app, handed->outbox_id, handed->draft_id);
+
+  window = find_send_window (app);
+  g_assert_nonnull (window);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_false (have_main_window (app));
+  g_assert_cmpstr (satchel_send_window_get_outbox_id (window), ==, handed->outbox_id);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Sending “Where is it”");
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "Where is it"));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (window), "To bob@example.com"));
+  /* "Sending in 60 seconds…", give or take the seconds that passed. */
+  countdown = gui_test_find_label (GTK_WIDGET (window), "Sending in ");
+  g_assert_nonnull (countdown);
+  g_assert_cmpint (strtol (gtk_label_get_text (countdown) + strlen ("Sending in "), NULL, 10),
+                   >=, 50);
+  g_assert_nonnull (find_button (GTK_WINDOW (window), "_Undo"));
+  g_assert_null (find_button (GTK_WINDOW (window), "_Cancel"));
+  g_assert_nonnull (find_button (GTK_WINDOW (window), "Show _Outbox"));
+  g_assert_cmpuint (satchel_application_get_n_held (app), ==, 1);
+
+  /* Ctrl+Z, as in the main window. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "send.undo", NULL));
+  gui_test_spin (100);
+
+  g_assert_null (find_send_window (app));
+  g_assert_false (have_main_window (app));
+  gone = gui_test_lookup (handed->outbox_id);
+  g_assert_null (gone);
+  g_assert_cmpuint (satchel_application_get_n_held (app), ==, 0);
+  compose = find_compose (app);
+  g_assert_nonnull (compose);
+  g_assert_cmpstr (satchel_draft_get_id (satchel_compose_window_get_draft (compose)), ==,
+                   handed->draft_id);
+
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_send_window_undo (void)
+{
+  g_auto(Handed) handed = { 0 };
+  const char *argv[] = { "satchel", "--compose", NULL };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  hand_over (&handed, "Where is it", 60);
+
+  g_assert_cmpint (run_app (argv, step_send_window_undo, &handed), ==, 0);
+}
+
+/* Closing it while the message can still be undone asks, as quitting
+ * does; kept, the message stays held for the next start. */
+static void
+step_send_window_close (SatchelApplication *app,
+                        gpointer            data)
+{
+  Handed *handed = data;
+  SatchelSendWindow *window;
+  AdwMessageDialog *dialog;
+
+  gtk_window_destroy (GTK_WINDOW (find_compose (app)));
+  satchel_application_message_queued (app, handed->outbox_id, handed->draft_id);
+  window = find_send_window (app);
+  g_assert_nonnull (window);
+
+  gtk_window_close (GTK_WINDOW (window));
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_dialog (GTK_WINDOW (window),
+                                                         ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Send the Message Now?");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  adw_message_dialog_response (dialog, "keep");
+  /* From here the application must end by itself. */
+}
+
+static void
+test_application_send_window_close (void)
+{
+  g_auto(Handed) handed = { 0 };
+  g_autoptr(SatchelOutboxItem) after = NULL;
+  const char *argv[] = { "satchel", "--compose", NULL };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  hand_over (&handed, "Close me", 60);
+
+  g_assert_cmpint (run_app (argv, step_send_window_close, &handed), ==, 0);
+
+  after = gui_test_lookup (handed.outbox_id);
+  g_assert_nonnull (after);
+  g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_HELD);
+}
+
+typedef struct
+{
+  SendWatch watch;
+  char     *draft_id;
+} WindowSend;
+
+static gboolean
+send_window_gone (gpointer data)
+{
+  return find_send_window (SATCHEL_APPLICATION (g_application_get_default ())) == NULL;
+}
+
+static gboolean
+send_window_shows_progress (gpointer data)
+{
+  SatchelSendWindow *window = find_send_window (SATCHEL_APPLICATION (g_application_get_default ()));
+  GtkLabel *label;
+
+  if (window == NULL)
+    return FALSE;
+  label = gui_test_find_label (GTK_WIDGET (window), "B of ");
+  return label != NULL && gtk_widget_get_mapped (GTK_WIDGET (label));
+}
+
+static gboolean
+row_shown (gpointer data)
+{
+  RowWait *wait = data;
+
+  return gui_test_find_outbox_row (GTK_WIDGET (wait->window), wait->id) != NULL;
+}
+
+/* Its progress in bytes and percent, and Cancel: the main window then
+ * comes up on the Outbox, where the message stays. */
+static void
+step_send_window_cancel (SatchelApplication *app,
+                         gpointer            data)
+{
+  WindowSend *send = data;
+  SatchelScheduler *scheduler = satchel_application_get_scheduler (app);
+  SatchelSendWindow *window;
+  GtkProgressBar *bar;
+  GtkWindow *main_window;
+  g_autoptr(SatchelOutboxItem) after = NULL;
+
+  g_signal_connect (scheduler, "send-progress", G_CALLBACK (on_progress), &send->watch);
+  g_signal_connect (scheduler, "send-finished", G_CALLBACK (on_finished), &send->watch);
+  gtk_window_destroy (GTK_WINDOW (find_compose (app)));
+  gui_test_make_due (send->watch.id);
+  satchel_application_message_queued (app, send->watch.id, send->draft_id);
+  window = find_send_window (app);
+  g_assert_nonnull (window);
+
+  /* The server stops reading in the middle of the data. */
+  gui_test_wait_for (has_progress, &send->watch, 60);
+  gui_test_wait_for (send_window_shows_progress, NULL, 60);
+  g_assert_nonnull (strstr (gtk_label_get_text (gui_test_find_label (GTK_WIDGET (window), "B of ")),
+                            " %)"));
+  bar = GTK_PROGRESS_BAR (gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR));
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), >, 0.0);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), <, 1.0);
+  g_assert_null (find_button (GTK_WINDOW (window), "_Undo"));
+  g_assert_false (have_main_window (app));
+
+  g_signal_emit_by_name (find_button (GTK_WINDOW (window), "_Cancel"), "clicked");
+  gui_test_wait_for (is_finished, &send->watch, 60);
+  g_assert_error (send->watch.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  gui_test_wait_for (send_window_gone, NULL, 10);
+
+  main_window = satchel_application_get_main_window (app);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (main_window)));
+  g_assert_cmpstr (satchel_window_get_page (SATCHEL_WINDOW (main_window)), ==, "outbox");
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (main_window), "Sending cancelled"));
+  after = gui_test_lookup (send->watch.id);
+  g_assert_nonnull (after);
+  g_assert_cmpint (satchel_outbox_item_get_state (after), ==, SATCHEL_OUTBOX_QUEUED);
+
+  g_signal_handlers_disconnect_by_data (scheduler, &send->watch);
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_send_window_cancel (void)
+{
+  g_autoptr(GuiTestServer) server = NULL;
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  WindowSend send = { { 0 } };
+  const char *argv[] = { "satchel", "--compose", NULL };
+
+  if (!gui_test_have_display ())
+    return;
+  server = gui_test_server_start ("{\"security\": \"none\", \"auth_clear\": [], "
+                                  "\"mid_data_bytes\": 1500000, "
+                                  "\"at\": {\"mid-data\": \"pause\"}}");
+  reset (gui_test_server_port (server));
+  item = gui_test_queue ("work", "Large", 0, 16 * 1000 * 1000);
+  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_QUEUED, NULL);
+  send.watch.id = (char *) satchel_outbox_item_get_id (item);
+  send.draft_id = gui_test_save_draft ("Large", "bob@example.com");
+
+  g_assert_cmpint (run_app (argv, step_send_window_cancel, &send), ==, 0);
+  g_clear_error (&send.watch.error);
+  g_free (send.draft_id);
+}
+
+/* A failure: the main window comes up on the Outbox, where the row
+ * shows the server's words, Retry and Edit Account. */
+static void
+step_send_window_failure (SatchelApplication *app,
+                          gpointer            data)
+{
+  WindowSend *send = data;
+  SatchelScheduler *scheduler = satchel_application_get_scheduler (app);
+  RowWait wait = { NULL, send->watch.id };
+  GtkWindow *main_window;
+
+  g_signal_connect (scheduler, "send-finished", G_CALLBACK (on_finished), &send->watch);
+  gtk_window_destroy (GTK_WINDOW (find_compose (app)));
+  gui_test_make_due (send->watch.id);
+  satchel_application_message_queued (app, send->watch.id, send->draft_id);
+  g_assert_nonnull (find_send_window (app));
+
+  gui_test_wait_for (is_finished, &send->watch, 60);
+  g_assert_nonnull (send->watch.error);
+  gui_test_wait_for (send_window_gone, NULL, 10);
+  main_window = satchel_application_get_main_window (app);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (main_window)));
+  g_assert_cmpstr (satchel_window_get_page (SATCHEL_WINDOW (main_window)), ==, "outbox");
+  /* The row, once the new window has read the outbox. */
+  wait.window = main_window;
+  gui_test_wait_for (row_shown, &wait, 10);
+
+  g_signal_handlers_disconnect_by_data (scheduler, &send->watch);
+  satchel_application_request_quit (app);
+}
+
+static void
+test_application_send_window_failure (void)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  WindowSend send = { { 0 } };
+  const char *argv[] = { "satchel", "--compose", NULL };
+
+  if (!gui_test_have_display ())
+    return;
+  reset (closed_port);
+  item = gui_test_queue ("work", "Nowhere", 0, 0);
+  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_QUEUED, NULL);
+  send.watch.id = (char *) satchel_outbox_item_get_id (item);
+  send.draft_id = gui_test_save_draft ("Nowhere", "bob@example.com");
+
+  g_assert_cmpint (run_app (argv, step_send_window_failure, &send), ==, 0);
+  g_clear_error (&send.watch.error);
+  g_free (send.draft_id);
 }
 
 /* A password the server refuses is asked for, and the send retried with
@@ -1027,7 +1290,10 @@ main (int   argc,
   gui_test_notifications_start (FALSE);
 
   g_test_add_func ("/satchel/gui/application/undo", test_application_undo);
-  g_test_add_func ("/satchel/gui/application/outbox-page", test_application_outbox_page);
+  g_test_add_func ("/satchel/gui/application/send-window/undo", test_application_send_window_undo);
+  g_test_add_func ("/satchel/gui/application/send-window/close", test_application_send_window_close);
+  g_test_add_func ("/satchel/gui/application/send-window/cancel", test_application_send_window_cancel);
+  g_test_add_func ("/satchel/gui/application/send-window/failure", test_application_send_window_failure);
   g_test_add_func ("/satchel/gui/application/undo-too-late", test_application_undo_too_late);
   g_test_add_data_func ("/satchel/gui/application/quit-keep", GINT_TO_POINTER (FALSE),
                         test_application_quit_keep);
