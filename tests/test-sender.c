@@ -641,7 +641,7 @@ test_send_item_async (void)
 
   g_assert_true (satchel_account_store_add (store, account, &error));
   g_assert_no_error (error);
-  item = satchel_sender_queue_message (context, account, message, 0, &error);
+  item = satchel_sender_queue_message (context, account, message, 0, NULL, &error);
   g_assert_no_error (error);
 
   /* Another process adds an account: a reload would show it. */
@@ -675,6 +675,44 @@ test_send_item_async (void)
   waiter_clear (&waiter);
 }
 
+/* Cancelled, queueing leaves nothing in the outbox to be sent later. */
+static void
+test_queue_cancelled (void)
+{
+  g_autoptr(SatchelContext) context = satchel_context_new ();
+  g_autoptr(SatchelAccount) account = satchel_account_new ("cancelled");
+  g_autoptr(SatchelMessage) message = make_message ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  satchel_account_set_address (account, ADDRESS);
+  satchel_account_set_host (account, "localhost");
+  before = satchel_outbox_list (satchel_context_get_outbox (context), &error);
+  g_assert_no_error (error);
+
+  g_cancellable_cancel (cancellable);
+  item = satchel_sender_queue_message (context, account, message, 0, cancellable, &error);
+  g_assert_null (item);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  after = satchel_outbox_list (satchel_context_get_outbox (context), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+
+  /* Not cancelled, it is queued. */
+  g_clear_object (&item);
+  item = satchel_sender_queue_message (context, account, message, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (item);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = satchel_outbox_list (satchel_context_get_outbox (context), &error);
+  g_assert_cmpuint (after->len, ==, before->len + 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -688,6 +726,7 @@ main (int   argc,
 
   cert_dir = fault_server_make_certs ();
 
+  g_test_add_func ("/satchel/sender/queue/cancelled", test_queue_cancelled);
   g_test_add_func ("/satchel/sender/verify/report/success", test_report_success);
   g_test_add_func ("/satchel/sender/verify/report/untrusted", test_report_untrusted);
   g_test_add_func ("/satchel/sender/verify/report/every-problem", test_report_every_problem);

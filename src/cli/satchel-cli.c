@@ -1582,7 +1582,7 @@ command_send (Cli   *cli,
     return fail (error);
 
   print_timing ("queue");
-  item = satchel_sender_queue_message (cli->context, account, message, 0, &error);
+  item = satchel_sender_queue_message (cli->context, account, message, 0, NULL, &error);
   if (item == NULL)
     return fail (error);
   print_timing ("queued");

@@ -402,6 +402,7 @@ satchel_sender_queue_message (SatchelContext  *context,
                               SatchelAccount  *account,
                               SatchelMessage  *message,
                               gint64           held_until,
+                              GCancellable    *cancellable,
                               GError         **error)
 {
   SatchelOutbox *outbox;
@@ -416,7 +417,8 @@ satchel_sender_queue_message (SatchelContext  *context,
   g_return_val_if_fail (SATCHEL_IS_ACCOUNT (account), NULL);
   g_return_val_if_fail (SATCHEL_IS_MESSAGE (message), NULL);
 
-  if (!satchel_message_validate (message, error))
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !satchel_message_validate (message, error))
     return NULL;
 
   mime = satchel_mime_build (message, error);
@@ -433,7 +435,8 @@ satchel_sender_queue_message (SatchelContext  *context,
 
   written = write_mime_to_fd (mime, fd, error);
   g_object_unref (mime);
-  if (!written)
+  /* Cancelled while it was written: nothing may be left to send. */
+  if (!written || g_cancellable_set_error_if_cancelled (cancellable, error))
     {
       satchel_outbox_abort (outbox, item, fd);
       return NULL;
@@ -957,7 +960,7 @@ queue_message_thread (GTask        *task,
 
   /* The context only names the outbox folder: nothing in it changes. */
   item = satchel_sender_queue_message (job->context, job->account, job->message,
-                                       job->held_until, &error);
+                                       job->held_until, cancellable, &error);
   if (item != NULL)
     g_task_return_pointer (task, item, g_object_unref);
   else
@@ -986,6 +989,9 @@ satchel_sender_queue_message_async (SatchelContext      *context,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, satchel_sender_queue_message_async);
+  /* What the worker did is the result: a message committed to the
+   * outbox just as the cancel came is queued, and is reported so. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, job, (GDestroyNotify) sender_job_free);
   g_task_run_in_thread (task, queue_message_thread);
 }

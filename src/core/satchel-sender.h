@@ -62,11 +62,13 @@ gint64   satchel_sender_retry_delay     (guint attempts);
 
 /* Encodes @message once, straight into the outbox as a new item for
  * @account (state QUEUED, or HELD until @held_until when it is non-zero).
- * No network traffic. (transfer full) */
+ * No network traffic. Cancelled before it is committed, nothing is left
+ * in the outbox (G_IO_ERROR_CANCELLED). (transfer full) */
 SatchelOutboxItem *satchel_sender_queue_message (SatchelContext  *context,
                                                  SatchelAccount  *account,
                                                  SatchelMessage  *message,
                                                  gint64           held_until,
+                                                 GCancellable    *cancellable,
                                                  GError         **error);
 
 /* The same in a worker thread, for the GUI: encoding a 1 GB attachment

@@ -92,6 +92,18 @@ find_main_window (SatchelApplication *self)
   return NULL;
 }
 
+static SatchelSendWindow *
+find_send_window (SatchelApplication *self,
+                  const char         *outbox_id)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SATCHEL_IS_SEND_WINDOW (l->data) &&
+        g_strcmp0 (satchel_send_window_get_outbox_id (l->data), outbox_id) == 0)
+      return l->data;
+
+  return NULL;
+}
+
 static SatchelWindow *
 ensure_main_window (SatchelApplication *self)
 {
@@ -1560,6 +1572,26 @@ satchel_application_compose_from_link (SatchelApplication  *self,
   return window;
 }
 
+GtkWindow *
+satchel_application_message_queueing (SatchelApplication *self,
+                                      const char         *subject,
+                                      const char         *to,
+                                      GCancellable       *cancellable)
+{
+  SatchelWindow *main_window;
+  SatchelSendWindow *window;
+
+  g_return_val_if_fail (SATCHEL_IS_APPLICATION (self), NULL);
+
+  main_window = find_main_window (self);
+  if (main_window != NULL && gtk_widget_get_mapped (GTK_WIDGET (main_window)))
+    return NULL;
+
+  window = satchel_send_window_new_queueing (self, subject, to, cancellable);
+  gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
 void
 satchel_application_message_queued (SatchelApplication *self,
                                     const char         *outbox_id,
@@ -1578,7 +1610,14 @@ satchel_application_message_queued (SatchelApplication *self,
 
   item = satchel_outbox_lookup (satchel_context_get_outbox (self->context), outbox_id, &error);
   window = find_main_window (self);
-  if (window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)))
+  pending->send_window = find_send_window (self, outbox_id);
+  if (pending->send_window != NULL)
+    {
+      /* Shown while it was queued. */
+      g_object_add_weak_pointer (G_OBJECT (pending->send_window),
+                                 (gpointer *) &pending->send_window);
+    }
+  else if (window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window)))
     {
       /* The user came from the main window: the Undo notice and the
        * progress are there. */

@@ -57,8 +57,18 @@ GtkWindow          *satchel_application_compose       (SatchelApplication  *self
 GtkWindow          *satchel_application_compose_from_link (SatchelApplication  *self,
                                                            const SatchelMailto *link);
 
+/* A compose window, about to go, is queueing a message (@subject, to
+ * @to as typed; @cancellable stops it). With no main window on screen,
+ * the message gets a window of its own (SatchelSendWindow), returned
+ * (transfer none); else NULL: the main window shows it once queued. */
+GtkWindow          *satchel_application_message_queueing (SatchelApplication *self,
+                                                          const char         *subject,
+                                                          const char         *to,
+                                                          GCancellable       *cancellable);
+
 /* A compose window queued a message as "held" for the undo delay and
- * closed: the application shows the Undo notice, reopens draft
+ * closed: the application shows the Undo notice (in the message's own
+ * window if it has one with @outbox_id, see above), reopens draft
  * @draft_id if the user undoes (discarding outbox item @outbox_id),
  * and otherwise deletes the draft once the message has left. */
 void                satchel_application_message_queued (SatchelApplication *self,

@@ -19,6 +19,7 @@
 #include "satchel-error.h"
 #include "satchel-recipient-entry.h"
 #include "satchel-rich-text.h"
+#include "satchel-send-window.h"
 #include "satchel-sender.h"
 
 /* Drafts are saved this long after typing pauses. */
@@ -50,6 +51,8 @@ struct _SatchelComposeWindow
   gboolean               closed;
   gboolean               rich_text;
   GCancellable          *send_cancellable; /* while queueing */
+  GtkWindow             *send_window;  /* (weak) the message's own, while queueing */
+  guint                  send_window_id;
   AdwMessageDialog      *dialog;       /* a send waits on it */
   GtkFileChooserNative  *image_chooser;
 
@@ -565,6 +568,43 @@ mark_dirty (SatchelComposeWindow *self)
   self->save_timeout = g_timeout_add (SAVE_DELAY_MS, on_save_timeout, self);
 }
 
+/* Handed to the application once the message is queued; otherwise
+ * (not queued, or this window went first) closed. */
+static void
+drop_send_window (SatchelComposeWindow *self,
+                  gboolean              close)
+{
+  GtkWindow *window = self->send_window;
+
+  g_clear_handle_id (&self->send_window_id, g_source_remove);
+  if (window == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &self->send_window);
+  self->send_window = NULL;
+  if (close)
+    gtk_window_destroy (window);
+}
+
+/* In the loop's next turn, not in the one that hides this window: each
+ * stays short while a big message is queued. */
+static gboolean
+show_send_window_idle (gpointer user_data)
+{
+  SatchelComposeWindow *self = user_data;
+  const char *to = satchel_recipient_entry_get_text (self->to_entry);
+
+  self->send_window_id = 0;
+  if (self->send_cancellable == NULL)
+    return G_SOURCE_REMOVE;
+
+  self->send_window = satchel_application_message_queueing (self->app,
+                                                            gtk_editable_get_text (GTK_EDITABLE (self->subject_entry)),
+                                                            to, self->send_cancellable);
+  if (self->send_window != NULL)
+    g_object_add_weak_pointer (G_OBJECT (self->send_window), (gpointer *) &self->send_window);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_sending (SatchelComposeWindow *self,
              gboolean              sending)
@@ -587,9 +627,18 @@ set_sending (SatchelComposeWindow *self,
    * drawing the whole window insensitive took some 20 ms, in the middle
    * of queueing.) It comes back when the message could not be queued. */
   if (sending)
-    gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
-  else if (!self->closed)
-    gtk_window_present (GTK_WINDOW (self));
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+      if (self->send_window_id == 0 && self->send_window == NULL)
+        self->send_window_id = g_idle_add_full (G_PRIORITY_DEFAULT, show_send_window_idle,
+                                                self, NULL);
+    }
+  else
+    {
+      drop_send_window (self, TRUE);
+      if (!self->closed)
+        gtk_window_present (GTK_WINDOW (self));
+    }
 }
 
 static gboolean
@@ -784,6 +833,9 @@ on_queued (GObject      *source,
   self->queued = TRUE;
   g_settings_set_string (self->settings, "last-account", self->account_name);
   satchel_scheduler_flush (satchel_application_get_scheduler (self->app));
+  if (self->send_window != NULL)
+    satchel_send_window_set_item (SATCHEL_SEND_WINDOW (self->send_window), item);
+  drop_send_window (self, FALSE);
   satchel_application_message_queued (self->app, satchel_outbox_item_get_id (item),
                                       satchel_draft_get_id (self->draft));
   if (!self->closed)
@@ -1375,6 +1427,7 @@ satchel_compose_window_dispose (GObject *object)
   g_clear_handle_id (&self->save_timeout, g_source_remove);
   if (self->send_cancellable != NULL)
     g_cancellable_cancel (self->send_cancellable);
+  drop_send_window (self, TRUE);
   if (self->app != NULL)
     g_signal_handlers_disconnect_by_data (account_store (self), self);
   /* A picture still being read keeps the buffer alive. */

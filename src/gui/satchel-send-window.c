@@ -22,7 +22,8 @@ struct _SatchelSendWindow
   AdwWindow           parent_instance;
 
   SatchelApplication *app;
-  char               *outbox_id;
+  char               *outbox_id;    /* NULL while the message is queued */
+  GCancellable       *queueing;     /* (nullable) stops the queueing */
   gint64              held_until;   /* unix seconds; 0 once it may leave */
   guint               countdown_id;
   gboolean            sending;
@@ -120,6 +121,13 @@ send_cancel (GtkWidget  *widget,
 {
   SatchelSendWindow *self = SATCHEL_SEND_WINDOW (widget);
 
+  if (self->outbox_id == NULL)
+    {
+      /* Not yet in the outbox: the compose window comes back. */
+      if (self->queueing != NULL)
+        g_cancellable_cancel (self->queueing);
+      return;
+    }
   satchel_scheduler_cancel_item (satchel_application_get_scheduler (self->app),
                                  self->outbox_id);
 }
@@ -167,6 +175,7 @@ satchel_send_window_finalize (GObject *object)
   SatchelSendWindow *self = SATCHEL_SEND_WINDOW (object);
 
   g_clear_object (&self->app);
+  g_clear_object (&self->queueing);
   g_free (self->outbox_id);
 
   G_OBJECT_CLASS (satchel_send_window_parent_class)->finalize (object);
@@ -209,31 +218,91 @@ satchel_send_window_init (SatchelSendWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+static void
+show_message (SatchelSendWindow *self,
+              const char        *subject,
+              const char        *recipients)
+{
+  g_autofree char *title = NULL;
+
+  if (g_strcmp0 (gtk_label_get_text (self->subject_label), subject) != 0)
+    gtk_label_set_text (self->subject_label, subject);
+  if (g_strcmp0 (gtk_label_get_text (self->recipients_label), recipients) != 0)
+    gtk_label_set_text (self->recipients_label, recipients);
+  /* Translators: the title of the small window that shows one message
+   * being sent; %s is its subject. */
+  title = g_strdup_printf (_("Sending “%s”"), subject);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+SatchelSendWindow *
+satchel_send_window_new_queueing (SatchelApplication *application,
+                                  const char         *subject,
+                                  const char         *to,
+                                  GCancellable       *cancellable)
+{
+  SatchelSendWindow *self;
+  g_autofree char *recipients = NULL;
+  SatchelScheduler *scheduler;
+
+  g_return_val_if_fail (SATCHEL_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  self = g_object_new (SATCHEL_TYPE_SEND_WINDOW, "application", application, NULL);
+  self->app = g_object_ref (application);
+  self->queueing = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+
+  /* Translators: %s is a list of addresses. */
+  recipients = g_strdup_printf (_("To %s"), to != NULL ? to : "");
+  show_message (self, subject != NULL && *subject != '\0' ? subject : _("(No subject)"),
+                recipients);
+  gtk_progress_bar_pulse (self->progress_bar);
+  /* Encoding it, copying the attachments: a few seconds for a
+   * gigabyte. */
+  show_status (self, _("Putting it in the Outbox…"));
+  gtk_widget_set_visible (self->cancel_button, self->queueing != NULL);
+
+  scheduler = satchel_application_get_scheduler (application);
+  g_signal_connect_object (scheduler, "send-started", G_CALLBACK (on_send_started), self, 0);
+  g_signal_connect_object (scheduler, "send-progress", G_CALLBACK (on_send_progress), self, 0);
+
+  return self;
+}
+
 SatchelSendWindow *
 satchel_send_window_new (SatchelApplication *application,
                          SatchelOutboxItem  *item)
 {
   SatchelSendWindow *self;
-  SatchelScheduler *scheduler;
-  g_autofree char *subject = NULL;
-  g_autofree char *recipients = NULL;
-  g_autofree char *title = NULL;
 
   g_return_val_if_fail (SATCHEL_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (SATCHEL_IS_OUTBOX_ITEM (item), NULL);
 
-  self = g_object_new (SATCHEL_TYPE_SEND_WINDOW, "application", application, NULL);
-  self->app = g_object_ref (application);
+  self = satchel_send_window_new_queueing (application, NULL, NULL, NULL);
+  satchel_send_window_set_item (self, item);
+  return self;
+}
+
+void
+satchel_send_window_set_item (SatchelSendWindow *self,
+                              SatchelOutboxItem *item)
+{
+  g_autofree char *subject = NULL;
+  g_autofree char *recipients = NULL;
+
+  g_return_if_fail (SATCHEL_IS_SEND_WINDOW (self));
+  g_return_if_fail (SATCHEL_IS_OUTBOX_ITEM (item));
+
+  g_free (self->outbox_id);
   self->outbox_id = g_strdup (satchel_outbox_item_get_id (item));
+  g_clear_object (&self->queueing);
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
 
   subject = satchel_outbox_row_format_subject (item);
   recipients = satchel_outbox_row_format_recipients (item);
-  gtk_label_set_text (self->subject_label, subject);
-  gtk_label_set_text (self->recipients_label, recipients);
-  /* Translators: the title of the small window that shows one message
-   * being sent; %s is its subject. */
-  title = g_strdup_printf (_("Sending “%s”"), subject);
-  gtk_window_set_title (GTK_WINDOW (self), title);
+  show_message (self, subject, recipients);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_widget_set_visible (self->cancel_button, FALSE);
 
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->undo_button),
                                           g_variant_new_string (self->outbox_id));
@@ -246,12 +315,6 @@ satchel_send_window_new (SatchelApplication *application,
     }
   else
     show_status (self, _("Waiting to be sent"));
-
-  scheduler = satchel_application_get_scheduler (application);
-  g_signal_connect_object (scheduler, "send-started", G_CALLBACK (on_send_started), self, 0);
-  g_signal_connect_object (scheduler, "send-progress", G_CALLBACK (on_send_progress), self, 0);
-
-  return self;
 }
 
 const char *

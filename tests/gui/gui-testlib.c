@@ -226,7 +226,7 @@ gui_test_queue (const char *account_name,
 
   g_assert_true (satchel_message_validate (message, &error));
   g_assert_no_error (error);
-  item = satchel_sender_queue_message (context, account, message, held_until, &error);
+  item = satchel_sender_queue_message (context, account, message, held_until, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (item);
 

@@ -22,6 +22,7 @@
 #include "satchel-paths.h"
 #include "satchel-recipient-entry.h"
 #include "satchel-rich-text.h"
+#include "satchel-send-window.h"
 
 static SatchelApplication *app;
 static char *folder;
@@ -914,6 +915,214 @@ is_destroyed (gpointer pointer)
   return *(gpointer *) pointer == NULL;
 }
 
+static SatchelSendWindow *
+find_send_window (void)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (SATCHEL_IS_SEND_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static gboolean
+has_send_window (gpointer user_data)
+{
+  return find_send_window () != NULL;
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  gui_test_collect_widgets (widget, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0 &&
+        gtk_widget_get_mapped (buttons->pdata[i]))
+      return buttons->pdata[i];
+
+  return NULL;
+}
+
+/* The button labelled @label, mapped or not yet. */
+static GtkWidget *
+find_label_button (SatchelSendWindow *window,
+                   const char        *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  gui_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
+      return buttons->pdata[i];
+
+  return NULL;
+}
+
+/* What the message's window showed when it came, and its Cancel,
+ * clicked then. */
+typedef struct
+{
+  SatchelSendWindow *window;
+  char              *outbox_id;
+  char              *status;
+  char              *subject;
+  char              *recipients;
+  gboolean           undo_visible;
+  gboolean           cancel_visible;
+  gboolean           cancelled;
+} EarlyCancel;
+
+static void
+early_clear (EarlyCancel *early)
+{
+  g_clear_pointer (&early->outbox_id, g_free);
+  g_clear_pointer (&early->status, g_free);
+  g_clear_pointer (&early->subject, g_free);
+  g_clear_pointer (&early->recipients, g_free);
+}
+
+static gboolean
+cancel_early_idle (gpointer data)
+{
+  EarlyCancel *early = data;
+  GtkWidget *window = GTK_WIDGET (early->window);
+  GtkLabel *label;
+
+  early->outbox_id = g_strdup (satchel_send_window_get_outbox_id (early->window));
+  label = gui_test_find_label (window, "Outbox");
+  early->status = g_strdup (label != NULL ? gtk_label_get_text (label) : "");
+  label = gui_test_find_label (window, "On its way");
+  early->subject = g_strdup (label != NULL ? gtk_label_get_text (label) : "");
+  label = gui_test_find_label (window, "To ");
+  early->recipients = g_strdup (label != NULL ? gtk_label_get_text (label) : "");
+  early->undo_visible = gtk_widget_get_visible (find_label_button (early->window, "_Undo"));
+  early->cancel_visible = gtk_widget_get_visible (find_label_button (early->window, "_Cancel"));
+  g_signal_emit_by_name (find_label_button (early->window, "_Cancel"), "clicked");
+  early->cancelled = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_send_window_added (GtkApplication *application,
+                      GtkWindow      *window,
+                      EarlyCancel    *early)
+{
+  if (!SATCHEL_IS_SEND_WINDOW (window) || early->window != NULL)
+    return;
+  /* Filled in once it is built. */
+  early->window = SATCHEL_SEND_WINDOW (window);
+  g_idle_add_full (G_PRIORITY_HIGH, cancel_early_idle, early, NULL);
+}
+
+static gboolean
+compose_back_or_gone (gpointer data)
+{
+  GtkWidget *window = *(gpointer *) data;
+
+  return window == NULL || gtk_widget_get_visible (window);
+}
+
+static gboolean
+has_no_send_window (gpointer user_data)
+{
+  return find_send_window () == NULL;
+}
+
+/* With no main window on screen, the message gets a window of its own
+ * as soon as the compose window goes: "Putting it in the Outbox…" with
+ * Cancel, which brings the compose window back; queued, the same
+ * window counts down to its leaving, with Undo. */
+static void
+test_send_window (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GFile) file = NULL;
+  SatchelComposeWindow *window;
+  SatchelSendWindow *send_window;
+  gpointer alive;
+  gpointer send_alive;
+  SatchelOutboxItem *queued = NULL;
+  EarlyCancel early = { 0 };
+  guint before;
+
+  if (!gui_test_have_display ())
+    return;
+  reset ();
+  /* The windows of the tests before (a main window on screen would
+   * show the message instead). */
+  while (gtk_application_get_windows (GTK_APPLICATION (app)) != NULL)
+    gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  g_settings_set_uint (settings, "undo-delay", 30);
+  before = n_queued ();
+  window = new_window ();
+  fill_minimal (window, "On its way");
+  /* Big enough to take a while to queue. */
+  file = make_file ("big.bin", 100 * 1000 * 1000);
+  satchel_attachment_list_add_file (satchel_compose_window_get_attachment_list (window),
+                                    file, FALSE);
+  gui_test_wait_for (list_loaded, window, 30);
+
+  /* Its Cancel, as soon as it shows, stops the queueing: nothing is
+   * queued, the compose window comes back as it was. */
+  alive = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &alive);
+  g_signal_connect (app, "window-added", G_CALLBACK (on_send_window_added), &early);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "compose.send", NULL));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  gui_test_wait_for (compose_back_or_gone, &alive, 30);
+  g_signal_handlers_disconnect_by_func (app, on_send_window_added, &early);
+  g_assert_true (early.cancelled);
+  g_assert_null (early.outbox_id);
+  g_assert_nonnull (strstr (early.status, "Putting it in the Outbox"));
+  g_assert_cmpstr (early.subject, ==, "On its way");
+  g_assert_cmpstr (early.recipients, ==, "To bob@example.com");
+  g_assert_false (early.undo_visible);
+  g_assert_true (early.cancel_visible);
+  /* Not queued after all: the window is back, its message intact. */
+  g_assert_nonnull (alive);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  gui_test_wait_for (can_send, window, 30);
+  gui_test_wait_for (has_no_send_window, NULL, 10);
+  /* As in test_cancel: the worker removes what it had written. */
+  gui_test_spin (300);
+  g_assert_cmpuint (n_queued (), ==, before);
+  g_assert_cmpstr (gtk_editable_get_text (subject_entry (window)), ==, "On its way");
+  early_clear (&early);
+
+  /* Sent again and left to finish: the same window takes the message
+   * in the outbox, held, with Undo. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "compose.send", NULL));
+  gui_test_wait_for (has_send_window, NULL, 10);
+  send_window = find_send_window ();
+  send_alive = send_window;
+  g_object_add_weak_pointer (G_OBJECT (send_window), &send_alive);
+  gui_test_wait_for (is_destroyed, &alive, 60);
+  g_assert_true (send_alive == send_window);
+  items = satchel_outbox_list (satchel_context_get_outbox (satchel_application_get_context (app)), NULL);
+  g_assert_cmpuint (items->len, ==, before + 1);
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (satchel_outbox_item_get_subject (items->pdata[i]), "On its way") == 0)
+      queued = items->pdata[i];
+  g_assert_nonnull (queued);
+  g_assert_cmpstr (satchel_send_window_get_outbox_id (send_window), ==,
+                   satchel_outbox_item_get_id (queued));
+  g_assert_nonnull (gui_test_find_label (GTK_WIDGET (send_window), "Sending in "));
+  g_assert_nonnull (find_button (GTK_WIDGET (send_window), "_Undo"));
+  g_assert_null (find_button (GTK_WIDGET (send_window), "_Cancel"));
+
+  /* Taken back: the message leaves the outbox, its window goes. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (send_window), "send.undo", NULL));
+  gui_test_wait_for (is_destroyed, &send_alive, 10);
+  g_assert_cmpuint (n_queued (), ==, before);
+  /* The compose window is back, with the message. */
+  while (gtk_application_get_windows (GTK_APPLICATION (app)) != NULL)
+    gtk_window_destroy (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+}
+
 /* Fill, attach three files, send with no undo delay: the outbox holds
  * the message as it will travel. */
 static void
@@ -1191,6 +1400,7 @@ main (int   argc,
   g_test_add_func ("/satchel/gui/compose/queue-error", test_queue_error);
   g_test_add_func ("/satchel/gui/compose/cancel", test_cancel);
   g_test_add_func ("/satchel/gui/compose/send", test_send);
+  g_test_add_func ("/satchel/gui/compose/send-window", test_send_window);
   g_test_add_func ("/satchel/gui/compose/send-rich", test_send_rich);
 
   status = g_test_run ();
