@@ -602,6 +602,22 @@ gui_test_find_label (GtkWidget  *widget,
   return NULL;
 }
 
+GtkWidget *
+gui_test_find_button (GtkWidget  *widget,
+                      const char *label,
+                      gboolean    mapped)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  gui_test_collect_widgets (widget, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0 &&
+        (!mapped || gtk_widget_get_mapped (buttons->pdata[i])))
+      return buttons->pdata[i];
+
+  return NULL;
+}
+
 GtkWindow *
 gui_test_wait_for_dialog (GtkWindow *parent,
                           GType      type)

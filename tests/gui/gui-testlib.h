@@ -129,6 +129,11 @@ GtkWidget         *gui_test_find_row     (GtkWidget    *widget,
 /* The first GtkLabel under @widget whose text contains @text, or NULL. */
 GtkLabel          *gui_test_find_label   (GtkWidget    *widget,
                                           const char   *text);
+/* The first GtkButton under @widget whose label is @label (mnemonic
+ * included, as "_Undo"); with @mapped, only one on screen. Or NULL. */
+GtkWidget         *gui_test_find_button  (GtkWidget    *widget,
+                                          const char   *label,
+                                          gboolean      mapped);
 /* The first toplevel of @type transient for @parent (any when @parent
  * is NULL), or NULL. */
 GtkWindow         *gui_test_find_dialog  (GtkWindow    *parent,

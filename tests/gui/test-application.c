@@ -577,22 +577,6 @@ have_main_window (SatchelApplication *app)
   return FALSE;
 }
 
-/* The mapped button under @window labelled @label, or NULL. */
-static GtkWidget *
-find_button (GtkWindow  *window,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  gui_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0 &&
-        gtk_widget_get_mapped (buttons->pdata[i]))
-      return buttons->pdata[i];
-
-  return NULL;
-}
-
 /* The message gets a small window of its own, not the main window: the
  * countdown and Undo (Ctrl+Z), which brings the compose window back. */
 static void
@@ -622,9 +606,9 @@ step_send_window_undo (SatchelApplication *app,
   g_assert_nonnull (countdown);
   g_assert_cmpint (strtol (gtk_label_get_text (countdown) + strlen ("Sending in "), NULL, 10),
                    >=, 50);
-  g_assert_nonnull (find_button (GTK_WINDOW (window), "_Undo"));
-  g_assert_null (find_button (GTK_WINDOW (window), "_Cancel"));
-  g_assert_nonnull (find_button (GTK_WINDOW (window), "Show _Outbox"));
+  g_assert_nonnull (gui_test_find_button (GTK_WIDGET (window), "_Undo", TRUE));
+  g_assert_null (gui_test_find_button (GTK_WIDGET (window), "_Cancel", TRUE));
+  g_assert_nonnull (gui_test_find_button (GTK_WIDGET (window), "Show _Outbox", TRUE));
   g_assert_cmpuint (satchel_application_get_n_held (app), ==, 1);
 
   /* Ctrl+Z, as in the main window. */
@@ -762,10 +746,10 @@ step_send_window_cancel (SatchelApplication *app,
   bar = GTK_PROGRESS_BAR (gui_test_find_widget (GTK_WIDGET (window), GTK_TYPE_PROGRESS_BAR));
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), >, 0.0);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (bar), <, 1.0);
-  g_assert_null (find_button (GTK_WINDOW (window), "_Undo"));
+  g_assert_null (gui_test_find_button (GTK_WIDGET (window), "_Undo", TRUE));
   g_assert_false (have_main_window (app));
 
-  g_signal_emit_by_name (find_button (GTK_WINDOW (window), "_Cancel"), "clicked");
+  g_signal_emit_by_name (gui_test_find_button (GTK_WIDGET (window), "_Cancel", TRUE), "clicked");
   gui_test_wait_for (is_finished, &send->watch, 60);
   g_assert_error (send->watch.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   gui_test_wait_for (send_window_gone, NULL, 10);
@@ -782,28 +766,41 @@ step_send_window_cancel (SatchelApplication *app,
   satchel_application_request_quit (app);
 }
 
+/* Runs @step on a message due now, from a compose window started by
+ * itself, against @port. */
+static void
+run_window_send (guint16     port,
+                 const char *subject,
+                 gsize       attachment_size,
+                 AppStep     step)
+{
+  g_autoptr(SatchelOutboxItem) item = NULL;
+  WindowSend send = { { 0 } };
+  const char *argv[] = { "satchel", "--compose", NULL };
+
+  reset (port);
+  item = gui_test_queue ("work", subject, 0, attachment_size);
+  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_QUEUED, NULL);
+  send.watch.id = (char *) satchel_outbox_item_get_id (item);
+  send.draft_id = gui_test_save_draft (subject, "bob@example.com");
+
+  g_assert_cmpint (run_app (argv, step, &send), ==, 0);
+  g_clear_error (&send.watch.error);
+  g_free (send.draft_id);
+}
+
 static void
 test_application_send_window_cancel (void)
 {
   g_autoptr(GuiTestServer) server = NULL;
-  g_autoptr(SatchelOutboxItem) item = NULL;
-  WindowSend send = { { 0 } };
-  const char *argv[] = { "satchel", "--compose", NULL };
 
   if (!gui_test_have_display ())
     return;
   server = gui_test_server_start ("{\"security\": \"none\", \"auth_clear\": [], "
                                   "\"mid_data_bytes\": 1500000, "
                                   "\"at\": {\"mid-data\": \"pause\"}}");
-  reset (gui_test_server_port (server));
-  item = gui_test_queue ("work", "Large", 0, 16 * 1000 * 1000);
-  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_QUEUED, NULL);
-  send.watch.id = (char *) satchel_outbox_item_get_id (item);
-  send.draft_id = gui_test_save_draft ("Large", "bob@example.com");
-
-  g_assert_cmpint (run_app (argv, step_send_window_cancel, &send), ==, 0);
-  g_clear_error (&send.watch.error);
-  g_free (send.draft_id);
+  run_window_send (gui_test_server_port (server), "Large", 16 * 1000 * 1000,
+                   step_send_window_cancel);
 }
 
 /* A failure: the main window comes up on the Outbox, where the row
@@ -840,21 +837,9 @@ step_send_window_failure (SatchelApplication *app,
 static void
 test_application_send_window_failure (void)
 {
-  g_autoptr(SatchelOutboxItem) item = NULL;
-  WindowSend send = { { 0 } };
-  const char *argv[] = { "satchel", "--compose", NULL };
-
   if (!gui_test_have_display ())
     return;
-  reset (closed_port);
-  item = gui_test_queue ("work", "Nowhere", 0, 0);
-  gui_test_set_state (satchel_outbox_item_get_id (item), SATCHEL_OUTBOX_QUEUED, NULL);
-  send.watch.id = (char *) satchel_outbox_item_get_id (item);
-  send.draft_id = gui_test_save_draft ("Nowhere", "bob@example.com");
-
-  g_assert_cmpint (run_app (argv, step_send_window_failure, &send), ==, 0);
-  g_clear_error (&send.watch.error);
-  g_free (send.draft_id);
+  run_window_send (closed_port, "Nowhere", 0, step_send_window_failure);
 }
 
 /* A password the server refuses is asked for, and the send retried with

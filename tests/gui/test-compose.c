@@ -931,36 +931,6 @@ has_send_window (gpointer user_data)
   return find_send_window () != NULL;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  gui_test_collect_widgets (widget, GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0 &&
-        gtk_widget_get_mapped (buttons->pdata[i]))
-      return buttons->pdata[i];
-
-  return NULL;
-}
-
-/* The button labelled @label, mapped or not yet. */
-static GtkWidget *
-find_label_button (SatchelSendWindow *window,
-                   const char        *label)
-{
-  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
-
-  gui_test_collect_widgets (GTK_WIDGET (window), GTK_TYPE_BUTTON, buttons);
-  for (guint i = 0; i < buttons->len; i++)
-    if (g_strcmp0 (gtk_button_get_label (buttons->pdata[i]), label) == 0)
-      return buttons->pdata[i];
-
-  return NULL;
-}
-
 /* What the message's window showed when it came, and its Cancel,
  * clicked then. */
 typedef struct
@@ -998,9 +968,9 @@ cancel_early_idle (gpointer data)
   early->subject = g_strdup (label != NULL ? gtk_label_get_text (label) : "");
   label = gui_test_find_label (window, "To ");
   early->recipients = g_strdup (label != NULL ? gtk_label_get_text (label) : "");
-  early->undo_visible = gtk_widget_get_visible (find_label_button (early->window, "_Undo"));
-  early->cancel_visible = gtk_widget_get_visible (find_label_button (early->window, "_Cancel"));
-  g_signal_emit_by_name (find_label_button (early->window, "_Cancel"), "clicked");
+  early->undo_visible = gtk_widget_get_visible (gui_test_find_button (window, "_Undo", FALSE));
+  early->cancel_visible = gtk_widget_get_visible (gui_test_find_button (window, "_Cancel", FALSE));
+  g_signal_emit_by_name (gui_test_find_button (window, "_Cancel", FALSE), "clicked");
   early->cancelled = TRUE;
   return G_SOURCE_REMOVE;
 }
@@ -1111,8 +1081,8 @@ test_send_window (void)
   g_assert_cmpstr (satchel_send_window_get_outbox_id (send_window), ==,
                    satchel_outbox_item_get_id (queued));
   g_assert_nonnull (gui_test_find_label (GTK_WIDGET (send_window), "Sending in "));
-  g_assert_nonnull (find_button (GTK_WIDGET (send_window), "_Undo"));
-  g_assert_null (find_button (GTK_WIDGET (send_window), "_Cancel"));
+  g_assert_nonnull (gui_test_find_button (GTK_WIDGET (send_window), "_Undo", TRUE));
+  g_assert_null (gui_test_find_button (GTK_WIDGET (send_window), "_Cancel", TRUE));
 
   /* Taken back: the message leaves the outbox, its window goes. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (send_window), "send.undo", NULL));
