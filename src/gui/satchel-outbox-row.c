@@ -123,7 +123,8 @@ update (SatchelOutboxRow *self)
   SatchelOutboxItem *item = self->item;
   SatchelOutboxState state = satchel_outbox_item_get_state (item);
   const char *last_error = satchel_outbox_item_get_last_error (item);
-  g_autofree char *shown_subject = satchel_outbox_row_format_subject (item);
+  g_autofree char *shown_subject =
+    satchel_outbox_row_format_subject (satchel_outbox_item_get_subject (item));
   g_autofree char *to = satchel_outbox_row_format_recipients (item);
   g_autofree char *status = NULL;
   gboolean has_error = last_error != NULL && *last_error != '\0';
@@ -290,11 +291,16 @@ satchel_outbox_row_set_needs_password (SatchelOutboxRow *self,
 }
 
 char *
-satchel_outbox_row_format_subject (SatchelOutboxItem *item)
+satchel_outbox_row_format_subject (const char *subject)
 {
-  const char *subject = satchel_outbox_item_get_subject (item);
-
   return g_strdup (subject != NULL && *subject != '\0' ? subject : _("(No subject)"));
+}
+
+char *
+satchel_outbox_row_format_to (const char *addresses)
+{
+  /* Translators: %s is a list of addresses. */
+  return g_strdup_printf (_("To %s"), addresses != NULL ? addresses : "");
 }
 
 char *
@@ -303,9 +309,8 @@ satchel_outbox_row_format_recipients (SatchelOutboxItem *item)
   const char * const *recipients = satchel_outbox_item_get_recipients (item);
   g_autofree char *joined = NULL;
 
-  joined = recipients != NULL ? g_strjoinv (", ", (char **) recipients) : g_strdup ("");
-  /* Translators: %s is a list of addresses. */
-  return g_strdup_printf (_("To %s"), joined);
+  joined = recipients != NULL ? g_strjoinv (", ", (char **) recipients) : NULL;
+  return satchel_outbox_row_format_to (joined);
 }
 
 char *

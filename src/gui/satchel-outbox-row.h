@@ -38,9 +38,10 @@ void               satchel_outbox_row_set_progress (SatchelOutboxRow  *self,
 void               satchel_outbox_row_set_needs_password (SatchelOutboxRow *self,
                                                           gboolean          needs);
 
-/* @item's subject, or "(No subject)"; and "To " its recipients, as the
- * row shows them. (transfer full) */
-char              *satchel_outbox_row_format_subject    (SatchelOutboxItem *item);
+/* @subject, or "(No subject)"; "To " and @addresses; "To " and
+ * @item's recipients: as the row shows them. (transfer full) */
+char              *satchel_outbox_row_format_subject    (const char        *subject);
+char              *satchel_outbox_row_format_to         (const char        *addresses);
 char              *satchel_outbox_row_format_recipients (SatchelOutboxItem *item);
 
 /* "3.2 MB of 12.0 MB (26 %)", as the row shows it. (transfer full) */

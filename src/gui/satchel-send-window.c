@@ -242,7 +242,8 @@ satchel_send_window_new_queueing (SatchelApplication *application,
                                   GCancellable       *cancellable)
 {
   SatchelSendWindow *self;
-  g_autofree char *recipients = NULL;
+  g_autofree char *shown_subject = satchel_outbox_row_format_subject (subject);
+  g_autofree char *recipients = satchel_outbox_row_format_to (to);
   SatchelScheduler *scheduler;
 
   g_return_val_if_fail (SATCHEL_IS_APPLICATION (application), NULL);
@@ -252,10 +253,7 @@ satchel_send_window_new_queueing (SatchelApplication *application,
   self->app = g_object_ref (application);
   self->queueing = cancellable != NULL ? g_object_ref (cancellable) : NULL;
 
-  /* Translators: %s is a list of addresses. */
-  recipients = g_strdup_printf (_("To %s"), to != NULL ? to : "");
-  show_message (self, subject != NULL && *subject != '\0' ? subject : _("(No subject)"),
-                recipients);
+  show_message (self, shown_subject, recipients);
   gtk_progress_bar_pulse (self->progress_bar);
   /* Encoding it, copying the attachments: a few seconds for a
    * gigabyte. */
@@ -298,7 +296,7 @@ satchel_send_window_set_item (SatchelSendWindow *self,
   g_clear_object (&self->queueing);
   g_clear_handle_id (&self->countdown_id, g_source_remove);
 
-  subject = satchel_outbox_row_format_subject (item);
+  subject = satchel_outbox_row_format_subject (satchel_outbox_item_get_subject (item));
   recipients = satchel_outbox_row_format_recipients (item);
   show_message (self, subject, recipients);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
